@@ -1,0 +1,66 @@
+// derivatives.h: the backward formulas (one function per node type, in derivatives*.cpp).
+#pragma once
+#include "autograd/node.h"
+
+namespace mag {
+namespace deriv {
+#define MAG_FORMULA(name) TensorList name##_bw(FnNode& n, const TensorList& g)
+MAG_FORMULA(unary);
+MAG_FORMULA(binary);
+MAG_FORMULA(pow_scalar);
+MAG_FORMULA(rpow_scalar);
+MAG_FORMULA(rsub_scalar);
+MAG_FORMULA(where);
+MAG_FORMULA(clamp);
+MAG_FORMULA(clamp_tensor);
+MAG_FORMULA(sum);
+MAG_FORMULA(mean);
+MAG_FORMULA(prod);
+MAG_FORMULA(amax);
+MAG_FORMULA(max_all);
+MAG_FORMULA(max_dim);
+MAG_FORMULA(var);
+MAG_FORMULA(norm);
+MAG_FORMULA(logsumexp);
+MAG_FORMULA(softmax);
+MAG_FORMULA(log_softmax);
+MAG_FORMULA(cumsum);
+MAG_FORMULA(view);
+MAG_FORMULA(permute);
+MAG_FORMULA(transpose);
+MAG_FORMULA(expand);
+MAG_FORMULA(squeeze);
+MAG_FORMULA(select);
+MAG_FORMULA(slice);
+MAG_FORMULA(as_strided);
+MAG_FORMULA(identity);
+MAG_FORMULA(to_dtype);
+MAG_FORMULA(unbind);
+MAG_FORMULA(split);
+MAG_FORMULA(cat);
+MAG_FORMULA(stack);
+MAG_FORMULA(index_select);
+MAG_FORMULA(index);
+MAG_FORMULA(gather);
+MAG_FORMULA(scatter);
+MAG_FORMULA(masked_fill);
+MAG_FORMULA(index_add);
+MAG_FORMULA(mm);
+MAG_FORMULA(bmm);
+MAG_FORMULA(mv);
+MAG_FORMULA(dot);
+MAG_FORMULA(addmm);
+MAG_FORMULA(mse_loss);
+MAG_FORMULA(nll_loss);
+MAG_FORMULA(bce);
+MAG_FORMULA(bce_logits);
+MAG_FORMULA(leaky_relu);
+MAG_FORMULA(elu);
+MAG_FORMULA(gelu);
+MAG_FORMULA(softplus);
+MAG_FORMULA(hardtanh);
+MAG_FORMULA(copy_slices);
+MAG_FORMULA(fill);
+#undef MAG_FORMULA
+}  // namespace deriv
+}  // namespace mag

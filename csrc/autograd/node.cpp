@@ -1,0 +1,230 @@
+// node.cpp: saved variables, node lifetime (iterative release of long chains), grad modes,
+// the helpers that record history, and AccumulateGrad.
+#include "autograd/node.h"
+#include <atomic>
+#include "ops/native.h"
+
+namespace mag {
+
+PyBridge g_py;
+
+static std::atomic<uint64_t> g_seq{0};
+uint64_t next_sequence_nr() { return g_seq++; }
+
+Node::Node() : sequence_nr(next_sequence_nr()) {}
+
+Node::~Node() {
+  if (g_py.decref) {
+    for (auto& h : tensor_pre_hooks) g_py.decref(h.second);
+    for (auto* h : post_hooks) g_py.decref(h);
+    for (auto* h : pre_hooks) g_py.decref(h);
+  }
+  for (auto& e : next_edges)
+    if (e.fn) release_node(std::move(e.fn));
+}
+
+// Note [iterative teardown]: dropping the last reference to the head of a 100k-node chain
+// would recurse once per node. Nodes whose last reference is being dropped are queued and
+// destroyed by the outermost call instead.
+void release_node(std::shared_ptr<Node>&& n) {
+  static thread_local std::vector<std::shared_ptr<Node>> pending;
+  static thread_local bool draining = false;
+  if (!n) return;
+  if (n.use_count() > 1) { n.reset(); return; }
+  pending.push_back(std::move(n));
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> cur = std::move(pending.back());
+    pending.pop_back();
+    cur.reset();  // may push more nodes
+  }
+  draining = false;
+}
+
+// --- SavedVariable
+void SavedVariable::save(const Tensor& t, bool output) {
+  if (!t.defined()) return;
+  if (t.impl()->extra && t.impl()->extra->is_inference && !InferenceMode::is_enabled())
+    MAG_THROW(Runtime, "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.");
+  defined = true;
+  is_output = output;
+  saved_version = t.version();
+  output_nr = t.impl()->output_nr;
+  was_leaf = t.is_leaf();
+  if (output) {
+    data = detach_tensor(t);  // no grad_fn: the node must not own itself
+    data.impl()->requires_grad = false;
+  } else {
+    data = t;
+  }
+}
+
+static std::string strip_backward(const std::string& n) {
+  size_t p = n.rfind("Backward");
+  if (p == std::string::npos) return n == "CopySlices" ? "torch::autograd::CopySlices" : n;
+  return n.substr(0, p);
+}
+
+Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
+  if (released)
+    MAG_THROW(Runtime, "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+  if (!defined) return Tensor();
+  if (data.version() != saved_version) {
+    std::string sizes = native::shape_str(data.sizes());
+    std::string which;
+    std::shared_ptr<Node> fn = is_output ? owner : data.grad_fn();
+    if (fn) which = str_cat(", which is output ", is_output ? output_nr : data.impl()->output_nr, " of ", strip_backward(fn->name()), ",");
+    std::string hint = AnomalyMode::is_enabled()
+        ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
+        : "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).";
+    MAG_THROW(Runtime, "one of the variables needed for gradient computation has been modified by an inplace operation: [",
+              legacy_type_name(data.dtype()), " ", sizes, "]", which, " is at version ", data.version(),
+              "; expected version ", saved_version, " instead. ", hint);
+  }
+  if (is_output && owner && GradMode::is_enabled()) {
+    Tensor t = detach_tensor(data);
+    t.impl()->grad_fn = owner;
+    t.impl()->output_nr = output_nr;
+    return t;
+  }
+  return data;
+}
+
+// --- FnNode
+TensorList FnNode::apply(TensorList&& grads) { return formula(*this, grads); }
+void FnNode::release_variables() {
+  for (auto& s : saved) s.reset();
+  released_ = true;
+}
+
+// --- grad modes
+static thread_local bool t_grad_enabled = true;
+static thread_local bool t_inference = false;
+static bool g_anomaly = false, g_anomaly_nan = true;
+bool GradMode::is_enabled() { return t_grad_enabled; }
+void GradMode::set_enabled(bool v) { t_grad_enabled = v; }
+bool InferenceMode::is_enabled() { return t_inference; }
+void InferenceMode::set_enabled(bool v) { t_inference = v; }
+bool AnomalyMode::is_enabled() { return g_anomaly; }
+bool AnomalyMode::check_nan() { return g_anomaly_nan; }
+void AnomalyMode::set_enabled(bool e, bool c) { g_anomaly = e; g_anomaly_nan = c; }
+
+// --- recording
+std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
+  auto& ex = leaf.impl()->ext();
+  if (auto acc = ex.grad_accumulator.lock()) return acc;
+  auto acc = std::make_shared<AccumulateGrad>(leaf);
+  ex.grad_accumulator = acc;
+  return acc;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  if (!t.defined()) return Edge();
+  if (t.grad_fn()) return Edge{t.grad_fn(), t.impl()->output_nr};
+  if (t.impl()->requires_grad) return Edge{grad_accumulator(t), 0};
+  return Edge();
+}
+
+bool compute_requires_grad(std::initializer_list<const Tensor*> ts) {
+  if (!GradMode::is_enabled()) return false;
+  for (auto* t : ts) if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+bool compute_requires_grad(const TensorList& ts) {
+  if (!GradMode::is_enabled()) return false;
+  for (auto& t : ts) if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+void collect_next_edges(Node& n, std::initializer_list<const Tensor*> inputs) {
+  n.next_edges.reserve(inputs.size());
+  for (auto* t : inputs) n.next_edges.push_back(t->defined() && t->requires_grad() ? gradient_edge(*t) : Edge());
+}
+
+std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs) {
+  auto n = std::make_shared<FnNode>(name, f);
+  collect_next_edges(*n, inputs);
+  return n;
+}
+
+std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs) {
+  auto n = std::make_shared<FnNode>(name, f);
+  n->next_edges.reserve(inputs.size());
+  for (auto& t : inputs) n->next_edges.push_back(t.defined() && t.requires_grad() ? gradient_edge(t) : Edge());
+  return n;
+}
+
+void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  out.impl()->grad_fn = node;
+  out.impl()->output_nr = output_nr;
+  if (node->input_meta.size() <= output_nr) node->input_meta.resize(output_nr + 1);
+  node->input_meta[output_nr] = InputMeta{out.sizes(), out.dtype(), out.device()};
+}
+
+void check_inplace(const Tensor& t) {
+  if (GradMode::is_enabled()) {
+    if (t.is_leaf() && t.impl()->requires_grad)
+      MAG_THROW(Runtime, "a leaf Variable that requires grad is being used in an in-place operation.");
+    if (t.impl()->extra && t.impl()->extra->view_base) {
+      const Tensor base(t.impl()->extra->view_base);
+      if (base.is_leaf() && base.impl()->requires_grad)
+        MAG_THROW(Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    }
+  }
+  if (t.impl()->extra && t.impl()->extra->is_inference && !InferenceMode::is_enabled())
+    MAG_THROW(Runtime, "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
+}
+
+// --- AccumulateGrad
+AccumulateGrad::AccumulateGrad(Tensor v) : variable(std::move(v)) {
+  sequence_nr = UINT64_MAX;  // runs as soon as it is ready, like torch's
+  input_meta.push_back(InputMeta{variable.sizes(), variable.dtype(), variable.device()});
+}
+
+static bool stealable(const Tensor& g) {
+  return g.ptr().use_count() <= 1 && g.impl()->storage.use_count() == 1 && g.is_contiguous() &&
+         g.offset() == 0 && !g.grad_fn() && !g.impl()->is_wrapped_number;
+}
+
+void accumulate_into_grad(const Tensor& variable, const Tensor& new_grad) {
+  auto& ex = variable.impl()->ext();
+  if (!ex.grad) {
+    if (GradMode::is_enabled()) {
+      ex.grad = new_grad.ptr();
+    } else if (stealable(new_grad)) {
+      ex.grad = new_grad.ptr();
+    } else {
+      ex.grad = native::clone(new_grad).ptr();
+    }
+    return;
+  }
+  Tensor g(ex.grad);
+  if (GradMode::is_enabled()) {
+    // out of place, so a create_graph backward records the sum
+    extern Tensor ag_add_for_accumulate(const Tensor& a, const Tensor& b);
+    ex.grad = ag_add_for_accumulate(g, new_grad).ptr();
+  } else {
+    native::binary_(BinaryOp::Add, g, new_grad);
+    g.bump_version();
+  }
+}
+
+TensorList AccumulateGrad::apply(TensorList&& grads) {
+  Tensor g = std::move(grads[0]);
+  grads.clear();
+  if (!g.defined()) return {};
+  if (variable.impl()->extra && g_py.call_tensor_hook) {
+    // leaf hooks run before accumulation and may replace the gradient
+    auto hooks = variable.impl()->extra->hooks;
+    for (auto& h : hooks) {
+      Tensor r = g_py.call_tensor_hook(h.second, g);
+      if (r.defined()) g = r;
+    }
+  }
+  if (!variable.impl()->requires_grad) return {};
+  accumulate_into_grad(variable, g);
+  return {};
+}
+
+}  // namespace mag

@@ -1,0 +1,230 @@
+// ops_linalg.cpp: differentiable matrix products, torch's matmul dispatch by rank, and the
+// loss functions that have their own backward nodes in torch.
+#include "autograd/derivatives.h"
+#include "autograd/ops.h"
+
+namespace mag {
+namespace ag {
+
+static bool needs(std::initializer_list<const Tensor*> ts) { return compute_requires_grad(ts); }
+
+static Tensor record2(Tensor out, const char* name, FnNode::Formula f, const Tensor& a, const Tensor& b) {
+  if (needs({&a, &b})) {
+    auto n = make_fn_node(name, f, {&a, &b});
+    n->saved.resize(2);
+    if (n->needs_grad(1)) n->saved[0].save(a, false);
+    if (n->needs_grad(0)) n->saved[1].save(b, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor mm(const Tensor& a, const Tensor& b) { return record2(native::mm(a, b), "MmBackward0", deriv::mm_bw, a, b); }
+Tensor bmm(const Tensor& a, const Tensor& b) { return record2(native::bmm(a, b), "BmmBackward0", deriv::bmm_bw, a, b); }
+Tensor mv(const Tensor& a, const Tensor& v) { return record2(native::mv(a, v), "MvBackward0", deriv::mv_bw, a, v); }
+Tensor dot(const Tensor& a, const Tensor& b) { return record2(native::dot(a, b), "DotBackward0", deriv::dot_bw, a, b); }
+
+Tensor outer(const Tensor& a, const Tensor& b) {
+  MAG_CHECK(a.dim() == 1 && b.dim() == 1, "outer: expected 1D tensors");
+  return mul(unsqueeze(a, 1), b);
+}
+
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha) {
+  Tensor prod = native::mm(a, b);
+  Tensor out;
+  if (alpha.to_double() != 1.0) prod = native::binary(BinaryOp::Mul, prod, native::wrapped_scalar(alpha));
+  Tensor bb = native::expand_to(bias, native::broadcast_shapes(bias.sizes(), prod.sizes()));
+  if (bb.sizes() != prod.sizes())
+    MAG_THROW(Runtime, "The expanded size of the tensor (", prod.sizes()[prod.dim() - 1], ") must match the existing size (",
+              bias.sizes()[bias.dim() - 1], ") at non-singleton dimension 1.  Target sizes: ", native::shape_str(prod.sizes()),
+              ".  Tensor sizes: ", native::shape_str(bias.sizes()));
+  if (beta.to_double() == 1.0) out = native::binary(BinaryOp::Add, bb, prod);
+  else out = native::binary(BinaryOp::Add, native::binary(BinaryOp::Mul, bb, native::wrapped_scalar(beta)), prod);
+  if (needs({&bias, &a, &b})) {
+    auto n = make_fn_node("AddmmBackward0", deriv::addmm_bw, {&bias, &a, &b});
+    n->scalars = {beta, alpha};
+    n->saved.resize(2);
+    if (n->needs_grad(2)) n->saved[0].save(a, false);
+    if (n->needs_grad(1)) n->saved[1].save(b, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  int64_t da = a.dim(), db = b.dim();
+  if (da == 0 || db == 0)
+    MAG_THROW(Runtime, "both arguments to matmul need to be at least 1D, but they are ", da, "D and ", db, "D");
+  if (da == 1 && db == 1) return dot(a, b);
+  if (da == 2 && db == 1) return mv(a, b);
+  if (da == 1 && db == 2) {
+    if (a.sizes()[0] != b.sizes()[0])
+      MAG_THROW(Runtime, "mat1 and mat2 shapes cannot be multiplied (1x", a.sizes()[0], " and ", b.sizes()[0], "x", b.sizes()[1], ")");
+    return squeeze(mm(unsqueeze(a, 0), b), std::vector<int64_t>{0});
+  }
+  if (da == 2 && db == 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // fold the batch into rows: (..., n, k) @ (k, m)
+    Tensor bb = db == 1 ? unsqueeze(b, 1) : b;
+    Shape out_shape = a.sizes();
+    Tensor a2 = reshape(a, Shape{a.numel() / a.sizes()[da - 1], a.sizes()[da - 1]});
+    Tensor r = mm(a2, bb);
+    if (db == 1) out_shape.resize(da - 1);
+    else out_shape[da - 1] = bb.sizes()[1];
+    // torch returns an _unsafe_view of the 2-D product
+    Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), 0);
+    if (compute_requires_grad({&r})) {
+      auto n = make_fn_node("UnsafeViewBackward0", deriv::view_bw, {&r});
+      n->shapes = {r.sizes()};
+      set_history(out, n);
+    }
+    return out;
+  }
+  // batched: broadcast batch dims
+  Tensor aa = da == 1 ? unsqueeze(a, 0) : a;
+  Tensor bb = db == 1 ? unsqueeze(b, 1) : b;
+  Shape ba(aa.sizes().begin(), aa.dim() - 2), bbs(bb.sizes().begin(), bb.dim() - 2);
+  Shape batch = native::broadcast_shapes(ba, bbs);
+  int64_t n = aa.sizes()[aa.dim() - 2], k = aa.sizes()[aa.dim() - 1];
+  int64_t k2 = bb.sizes()[bb.dim() - 2], m = bb.sizes()[bb.dim() - 1];
+  if (k != k2)
+    MAG_THROW(Runtime, "Expected size for first two dimensions of batch2 tensor to be: [", shape_numel(batch), ", ", k,
+              "] but got: [", shape_numel(batch), ", ", k2, "].");
+  int64_t B = shape_numel(batch);
+  Shape ea = batch; ea.push_back(n); ea.push_back(k);
+  Shape eb = batch; eb.push_back(k); eb.push_back(m);
+  Tensor a3 = reshape(expand(aa, ea.vec()), Shape{B, n, k});
+  Tensor b3 = reshape(expand(bb, eb.vec()), Shape{B, k, m});
+  Tensor r = bmm(a3, b3);
+  Shape out_shape = batch;
+  if (da > 1) out_shape.push_back(n);
+  if (db > 1) out_shape.push_back(m);
+  return view(r, out_shape);
+}
+
+// --- losses (reduction: 0 none, 1 mean, 2 sum)
+static Tensor reduce(const Tensor& t, int reduction) {
+  if (reduction == 0) return t;
+  Tensor s = native::sum(t, {}, false);
+  if (reduction == 1) return native::binary(BinaryOp::Div, s, native::wrapped_scalar(Scalar::from_int(t.numel())));
+  return s;
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, int reduction) {
+  Shape shape = native::broadcast_shapes(input.sizes(), target.sizes());
+  Tensor x = native::expand_to(input, shape), y = native::expand_to(target, shape);
+  Tensor d = native::binary(BinaryOp::Sub, x, y);
+  Tensor out = reduce(native::binary(BinaryOp::Mul, d, d), reduction);
+  if (needs({&input, &target})) {
+    auto n = make_fn_node("MseLossBackward0", deriv::mse_loss_bw, {&input, &target});
+    n->ints = {reduction};
+    n->saved.resize(2);
+    n->saved[0].save(input, false);
+    n->saved[1].save(target, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int reduction, int64_t ignore_index) {
+  MAG_CHECK(logp.dim() == 1 || logp.dim() == 2, "input tensor should be 1D or 2D");
+  MAG_CHECK(target.dtype() == DType::Int64, "expected scalar type Long but found ", std::string(dtype_name(target.dtype())).substr(6));
+  bool batched = logp.dim() == 2;
+  int64_t N = batched ? logp.sizes()[0] : 1, C = logp.sizes()[logp.dim() - 1];
+  MAG_CHECK(target.numel() == N, "Expected input batch_size (", N, ") to match target batch_size (", target.numel(), ").");
+  Tensor t = native::contiguous(native::reshape(target, Shape{N}));
+  const int64_t* tp = t.data_as<int64_t>();
+  for (int64_t i = 0; i < N; ++i)
+    if (tp[i] != ignore_index && (tp[i] < 0 || tp[i] >= C)) MAG_THROW(Index, "Target ", tp[i], " is out of bounds.");
+  Tensor lp = native::reshape(logp, Shape{N, C});
+  Tensor valid = native::binary(BinaryOp::Ne, t, native::wrapped_scalar(Scalar::from_int(ignore_index)));
+  Tensor tsafe = native::where(valid, t, native::zeros_like(t));
+  Tensor picked = native::reshape(native::gather(lp, 1, native::reshape(tsafe, Shape{N, 1})), Shape{N});
+  Tensor w = weight.defined() ? native::index_select(weight, 0, tsafe) : native::ones_like(picked);
+  w = native::where(valid, w, native::zeros_like(w));
+  Tensor losses = native::unary(UnaryOp::Neg, native::binary(BinaryOp::Mul, picked, w));
+  Tensor total_w = native::sum(w, {}, false);
+  Tensor out;
+  if (reduction == 0) out = batched ? losses : native::reshape(losses, Shape());
+  else if (reduction == 2) out = native::sum(losses, {}, false);
+  else out = native::binary(BinaryOp::Div, native::sum(losses, {}, false), total_w);
+  if (needs({&logp})) {
+    Tensor none;
+    auto n = make_fn_node("NllLossBackward0", deriv::nll_loss_bw, {&logp, &none, &none});
+    n->ints = {reduction, ignore_index};
+    n->saved.resize(4);
+    n->saved[0].save(logp, false);
+    n->saved[1].save(target, false);
+    if (weight.defined()) n->saved[2].save(weight, false);
+    n->saved[3].save(total_w, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const Tensor& weight, int reduction) {
+  MAG_CHECK(p.sizes() == target.sizes(), "Using a target size (", native::shape_str(target.sizes()),
+            ") that is different to the input size (", native::shape_str(p.sizes()), ") is deprecated. Please ensure they have the same size.");
+  Tensor out;
+  {
+    GradModeGuard g(false);
+    Tensor lo = native::wrapped_scalar(Scalar::from_int(-100));
+    Tensor lp = native::binary(BinaryOp::Maximum, native::unary(UnaryOp::Log, p), native::scalar_tensor(Scalar::from_int(-100), p.dtype()));
+    Tensor l1p = native::binary(BinaryOp::Maximum, native::unary(UnaryOp::Log1p, native::unary(UnaryOp::Neg, p)), native::scalar_tensor(Scalar::from_int(-100), p.dtype()));
+    (void)lo;
+    // (target - 1) * log(1 - p) - target * log(p)
+    Tensor l = native::binary(BinaryOp::Sub,
+                              native::binary(BinaryOp::Mul, native::binary(BinaryOp::Sub, target, native::wrapped_scalar(Scalar::from_int(1))), l1p),
+                              native::binary(BinaryOp::Mul, target, lp));
+    if (weight.defined()) l = native::binary(BinaryOp::Mul, l, weight);
+    out = reduce(l, reduction);
+  }
+  if (needs({&p})) {
+    Tensor none;
+    auto n = make_fn_node("BinaryCrossEntropyBackward0", deriv::bce_bw, {&p, &none, &none});
+    n->ints = {reduction};
+    n->saved.resize(3);
+    n->saved[0].save(p, false);
+    n->saved[1].save(target, false);
+    if (weight.defined()) n->saved[2].save(weight, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor bce_with_logits(const Tensor& x, const Tensor& target, const Tensor& weight, const Tensor& pos_weight, int reduction) {
+  Tensor out;
+  {
+    GradModeGuard g(false);
+    // (1 - y) * x + (1 + (pw - 1) * y) * (log1p(exp(-|x|)) + max(-x, 0))
+    auto S = [](double v) { return native::wrapped_scalar(Scalar::from_double(v)); };
+    Tensor one_minus_y = native::binary(BinaryOp::Sub, S(1), target);
+    Tensor sp = native::binary(BinaryOp::Add,
+                               native::unary(UnaryOp::Log1p, native::unary(UnaryOp::Exp, native::unary(UnaryOp::Neg, native::unary(UnaryOp::Abs, x)))),
+                               native::unary(UnaryOp::Relu, native::unary(UnaryOp::Neg, x)));
+    Tensor l;
+    if (pos_weight.defined()) {
+      Tensor lw = native::binary(BinaryOp::Add, native::binary(BinaryOp::Mul, native::binary(BinaryOp::Sub, pos_weight, S(1)), target), S(1));
+      l = native::binary(BinaryOp::Add, native::binary(BinaryOp::Mul, one_minus_y, x), native::binary(BinaryOp::Mul, lw, sp));
+    } else {
+      l = native::binary(BinaryOp::Add, native::binary(BinaryOp::Mul, one_minus_y, x), sp);
+    }
+    if (weight.defined()) l = native::binary(BinaryOp::Mul, l, weight);
+    out = reduce(l, reduction);
+  }
+  if (needs({&x})) {
+    Tensor none;
+    auto n = make_fn_node("BinaryCrossEntropyWithLogitsBackward0", deriv::bce_logits_bw, {&x, &none, &none, &none});
+    n->ints = {reduction};
+    n->saved.resize(4);
+    n->saved[0].save(x, false);
+    n->saved[1].save(target, false);
+    if (weight.defined()) n->saved[2].save(weight, false);
+    if (pos_weight.defined()) n->saved[3].save(pos_weight, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+}  // namespace ag
+}  // namespace mag

@@ -1,0 +1,276 @@
+// ops_shape.cpp: differentiable views, copies, joins and index ops.
+#include "autograd/derivatives.h"
+#include "autograd/ops.h"
+
+namespace mag {
+namespace ag {
+
+static bool needs(std::initializer_list<const Tensor*> ts) { return compute_requires_grad(ts); }
+
+Tensor as_view(const Tensor& base, Tensor out) {
+  // the root of a chain of views is remembered (for the leaf / CopySlices rules)
+  auto root = base.impl()->extra && base.impl()->extra->view_base ? base.impl()->extra->view_base : base.ptr();
+  out.impl()->ext().view_base = root;
+  if (base.impl()->extra && base.impl()->extra->is_inference) out.impl()->ext().is_inference = true;
+  return out;
+}
+
+static Tensor record_view(const Tensor& a, Tensor out, const char* name, FnNode::Formula f,
+                          std::vector<int64_t> ints = {}, std::vector<Shape> shapes = {}) {
+  as_view(a, out);
+  if (needs({&a})) {
+    auto n = make_fn_node(name, f, {&a});
+    n->ints = std::move(ints);
+    n->shapes = std::move(shapes);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor view(const Tensor& a, const Shape& sizes) {
+  return record_view(a, native::view(a, sizes), "ViewBackward0", deriv::view_bw, {}, {a.sizes()});
+}
+
+Tensor reshape(const Tensor& a, const Shape& sizes) {
+  Shape target = native::infer_size(sizes.vec(), a.numel());
+  Shape st;
+  if (native::view_strides(a, target, st)) return view(a, target);
+  // copies: torch records the clone and an _unsafe_view of it
+  Tensor c = clone(a);
+  Tensor out = make_view(c, target, contiguous_strides(target), 0);
+  if (needs({&c})) {
+    auto n = make_fn_node("UnsafeViewBackward0", deriv::view_bw, {&c});
+    n->shapes = {c.sizes()};
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor permute(const Tensor& a, const std::vector<int64_t>& dims) {
+  Tensor out = native::permute(a, dims);
+  std::vector<int64_t> wd;
+  for (auto d : dims) wd.push_back(wrap_dim(d, a.dim()));
+  return record_view(a, out, "PermuteBackward0", deriv::permute_bw, wd);
+}
+
+Tensor transpose(const Tensor& a, int64_t d0, int64_t d1) {
+  Tensor out = native::transpose(a, d0, d1);
+  int64_t n = a.dim() ? a.dim() : 1;
+  return record_view(a, out, "TransposeBackward0", deriv::transpose_bw, {wrap_dim(d0, n), wrap_dim(d1, n)});
+}
+
+Tensor t(const Tensor& a) {
+  MAG_CHECK(a.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", a.dim(), "D");
+  Tensor out = a.dim() < 2 ? make_view(a, a.sizes(), a.strides(), a.offset()) : native::transpose(a, 0, 1);
+  return record_view(a, out, "TBackward0", deriv::transpose_bw, {0, a.dim() < 2 ? 0 : 1});
+}
+
+Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes) {
+  Tensor out = native::expand(a, sizes);
+  return record_view(a, out, "ExpandBackward0", deriv::expand_bw, {}, {a.sizes()});
+}
+
+Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims) {
+  Tensor out = native::squeeze(a, dims);
+  return record_view(a, out, dims ? (dims->size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2") : "SqueezeBackward0",
+                     deriv::squeeze_bw, {}, {a.sizes()});
+}
+
+Tensor unsqueeze(const Tensor& a, int64_t dim) {
+  Tensor out = native::unsqueeze(a, dim);
+  return record_view(a, out, "UnsqueezeBackward0", deriv::squeeze_bw, {}, {a.sizes()});
+}
+
+Tensor select(const Tensor& a, int64_t dim, int64_t index) {
+  Tensor out = native::select(a, dim, index);
+  int64_t d = wrap_dim(dim, a.dim());
+  if (index < 0) index += a.sizes()[d];
+  return record_view(a, out, "SelectBackward0", deriv::select_bw, {d, index}, {a.sizes()});
+}
+
+Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> stop, int64_t step) {
+  Tensor out = native::slice(a, dim, start, stop, step);
+  int64_t d = wrap_dim(dim, a.dim());
+  int64_t begin = (out.offset() - a.offset()) / (a.strides()[d] ? a.strides()[d] : 1);
+  if (a.strides()[d] == 0) begin = 0;
+  return record_view(a, out, "SliceBackward0", deriv::slice_bw, {d, begin, 0, step}, {a.sizes()});
+}
+
+Tensor as_strided(const Tensor& a, const Shape& sizes, const Shape& strides, int64_t offset) {
+  Tensor out = native::as_strided(a, sizes, strides, offset);
+  as_view(a, out);
+  if (needs({&a})) {
+    auto n = make_fn_node("AsStridedBackward0", deriv::as_strided_bw, {&a});
+    n->shapes = {a.sizes(), sizes, strides, a.strides()};
+    n->ints = {(int64_t)(a.impl()->storage->nbytes / itemsize(a.dtype())), offset, a.offset()};
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor clone(const Tensor& a) {
+  Tensor out = native::clone(a);
+  if (needs({&a})) set_history(out, make_fn_node("CloneBackward0", deriv::identity_bw, {&a}));
+  return out;
+}
+
+Tensor contiguous(const Tensor& a) {
+  if (a.is_contiguous()) return a;
+  return clone(a);
+}
+
+Tensor to_dtype(const Tensor& a, DType dtype, bool copy) {
+  if (a.dtype() == dtype && !copy) return a;
+  Tensor out = native::to_dtype(a, dtype, true);
+  if (is_floating(dtype) && needs({&a})) {
+    auto n = make_fn_node("ToCopyBackward0", deriv::to_dtype_bw, {&a});
+    n->dtype_arg = a.dtype();
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor detach(const Tensor& a) {
+  Tensor out = detach_tensor(a);
+  return out;
+}
+
+TensorList unbind(const Tensor& a, int64_t dim) {
+  MAG_CHECK_KIND(a.dim() > 0, Index, "Dimension specified as 0 but tensor has no dimensions");
+  int64_t d = wrap_dim(dim, a.dim());
+  TensorList outs;
+  for (int64_t i = 0; i < a.sizes()[d]; ++i) outs.push_back(as_view(a, native::select(a, d, i)));
+  if (needs({&a})) {
+    auto n = make_fn_node("UnbindBackward0", deriv::unbind_bw, {&a});
+    n->ints = {d};
+    n->shapes = {a.sizes()};
+    n->dtype_arg = a.dtype();
+    for (size_t i = 0; i < outs.size(); ++i) set_history(outs[i], n, (uint32_t)i);
+  }
+  return outs;
+}
+
+TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim) {
+  int64_t d = wrap_dim(dim, a.dim());
+  TensorList outs;
+  int64_t off = 0;
+  for (auto s : sizes) { outs.push_back(as_view(a, native::slice(a, d, off, off + s, 1))); off += s; }
+  if (needs({&a})) {
+    auto n = make_fn_node("SplitBackward0", deriv::split_bw, {&a});
+    n->ints = {d};
+    for (auto s : sizes) n->ints.push_back(s);
+    n->shapes = {a.sizes()};
+    n->dtype_arg = a.dtype();
+    for (size_t i = 0; i < outs.size(); ++i) set_history(outs[i], n, (uint32_t)i);
+  }
+  return outs;
+}
+
+Tensor cat(const TensorList& ts, int64_t dim) {
+  Tensor out = native::cat(ts, dim);
+  if (compute_requires_grad(ts)) {
+    auto n = make_fn_node("CatBackward0", deriv::cat_bw, ts);
+    int64_t d = wrap_dim(dim, out.dim());
+    n->ints = {d};
+    for (auto& t : ts) n->ints.push_back(t.dim() == 1 && t.numel() == 0 && out.dim() != 1 ? -1 : t.sizes()[d]);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor stack(const TensorList& ts, int64_t dim) {
+  Tensor out = native::stack(ts, dim);
+  if (compute_requires_grad(ts)) {
+    auto n = make_fn_node("StackBackward0", deriv::stack_bw, ts);
+    n->ints = {wrap_dim(dim, out.dim())};
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
+  Tensor out = native::index_select(a, dim, index);
+  if (needs({&a})) {
+    Tensor none;
+    auto n = make_fn_node("IndexSelectBackward0", deriv::index_select_bw, {&a, &none});
+    n->ints = {wrap_dim(dim, a.dim())};
+    n->shapes = {a.sizes()};
+    n->saved.resize(1);
+    n->saved[0].save(native::to_dtype(index, DType::Int64), false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor index(const Tensor& a, const Tensor& flat_index, const Shape& out_shape) {
+  Tensor flat = native::reshape(a, Shape{a.numel()});
+  Tensor out = native::reshape(native::index_select(flat, 0, flat_index), out_shape);
+  if (needs({&a})) {
+    auto n = make_fn_node("IndexBackward0", deriv::index_bw, {&a});
+    n->shapes = {a.sizes()};
+    n->saved.resize(1);
+    n->saved[0].save(flat_index, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
+  Tensor out = native::gather(a, dim, index);
+  if (needs({&a})) {
+    Tensor none;
+    auto n = make_fn_node("GatherBackward0", deriv::gather_bw, {&a, &none});
+    n->ints = {wrap_dim(dim, a.dim())};
+    n->shapes = {a.sizes()};
+    n->saved.resize(1);
+    n->saved[0].save(index, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src, bool add) {
+  Tensor out = native::scatter(a, dim, index, src, add);
+  if (needs({&a, &src})) {
+    Tensor none;
+    auto n = make_fn_node(add ? "ScatterAddBackward0" : "ScatterBackward0", deriv::scatter_bw, {&a, &none, &src});
+    n->ints = {wrap_dim(dim, a.dim())};
+    n->flag = add;
+    n->saved.resize(1);
+    n->saved[0].save(index, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
+  MAG_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+            std::string(dtype_name(mask.dtype())).substr(6));
+  Shape shape = native::broadcast_shapes(a.sizes(), mask.sizes());
+  Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
+  if (needs({&a, &value})) {
+    Tensor none;
+    auto n = make_fn_node("MaskedFillBackward0", deriv::masked_fill_bw, {&a, &none, &value});
+    n->saved.resize(1);
+    n->saved[0].save(native::expand_to(mask, shape), false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+Tensor index_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = native::index_add(a, dim, index, src);
+  if (needs({&a, &src})) {
+    Tensor none;
+    auto n = make_fn_node("IndexAddBackward0", deriv::index_add_bw, {&a, &none, &src});
+    n->ints = {wrap_dim(dim, a.dim())};
+    n->shapes = {src.sizes()};
+    n->saved.resize(1);
+    n->saved[0].save(native::to_dtype(index, DType::Int64), false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+}  // namespace ag
+}  // namespace mag

@@ -1,0 +1,113 @@
+// tensor.cpp: storage allocation, strides helpers, tensor construction and views.
+#include "core/tensor.h"
+#include <cstdlib>
+#include <new>
+#include "autograd/node.h"
+
+namespace mag {
+
+std::string device_str(Device d) {
+  if (d.type == DeviceType::CPU) return "cpu";
+  return d.index >= 0 ? str_cat("cuda:", (int)d.index) : std::string("cuda");
+}
+
+static void cpu_free(void*, void* p) { std::free(p); }
+
+Storage::~Storage() {
+  if (deleter) deleter(ctx, data);
+}
+
+std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
+  auto s = std::make_shared<Storage>();
+  size_t n = nbytes ? (nbytes + 63) & ~size_t(63) : 64;
+  void* p = std::aligned_alloc(64, n);
+  if (!p) {
+    MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:124] . DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
+              nbytes, " bytes. Error code 12 (Cannot allocate memory)");
+  }
+  s->data = p;
+  s->nbytes = nbytes;
+  s->device = device;
+  s->deleter = cpu_free;
+  return s;
+}
+
+TensorImpl::~TensorImpl() {
+  if (grad_fn) release_node(std::move(grad_fn));
+}
+
+bool TensorImpl::is_contiguous() const {
+  int64_t expected = 1;
+  for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
+    if (sizes[i] == 1) continue;
+    if (sizes[i] == 0) return true;
+    if (strides[i] != expected) return false;
+    expected *= sizes[i];
+  }
+  return true;
+}
+
+int64_t Tensor::size(int64_t d) const { return impl_->sizes[wrap_dim(d, dim())]; }
+
+Shape contiguous_strides(const Shape& sizes) {
+  Shape st(sizes.size());
+  int64_t s = 1;
+  for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
+    st[i] = s;
+    s *= sizes[i] > 1 ? sizes[i] : 1;
+  }
+  return st;
+}
+
+int64_t shape_numel(const Shape& sizes) {
+  int64_t n = 1;
+  for (auto s : sizes) n *= s;
+  return n;
+}
+
+int64_t wrap_dim(int64_t dim, int64_t ndim) {
+  int64_t lo = ndim > 0 ? -ndim : -1, hi = ndim > 0 ? ndim - 1 : 0;
+  if (dim < lo || dim > hi)
+    MAG_THROW(Index, "Dimension out of range (expected to be in range of [", lo, ", ", hi,
+              "], but got ", dim, ")");
+  return dim < 0 ? dim + (ndim > 0 ? ndim : 1) : dim;
+}
+
+Tensor empty(const Shape& sizes, DType dtype, Device device) {
+  for (auto s : sizes)
+    MAG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [",
+              [&] { std::string r; for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]); return r; }(), "]");
+  auto impl = std::make_shared<TensorImpl>();
+  impl->sizes = sizes;
+  impl->strides = contiguous_strides(sizes);
+  impl->refresh_numel();
+  impl->dtype = dtype;
+  impl->device = device;
+  double bytes = (double)impl->numel * itemsize(dtype);
+  if (bytes > 9.0e18) MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=", impl->numel);
+  impl->storage = Storage::allocate((size_t)impl->numel * itemsize(dtype), device);
+  impl->version = std::make_shared<VersionCounter>();
+  return Tensor(std::move(impl));
+}
+
+Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = src.impl()->storage;
+  impl->sizes = std::move(sizes);
+  impl->strides = std::move(strides);
+  impl->offset = offset;
+  impl->refresh_numel();
+  impl->dtype = src.dtype();
+  impl->device = src.device();
+  impl->version = src.impl()->version;
+  return Tensor(std::move(impl));
+}
+
+Tensor detach_tensor(const Tensor& src) {
+  Tensor t = make_view(src, src.sizes(), src.strides(), src.offset());
+  if (src.impl()->extra && src.impl()->extra->is_inference) t.impl()->ext().is_inference = true;
+  return t;
+}
+
+}  // namespace mag

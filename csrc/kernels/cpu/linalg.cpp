@@ -1,0 +1,99 @@
+// linalg.cpp: batched matrix product. float32/float64 go through OpenBLAS (scipy-openblas32,
+// dlopen'ed at first use so importing the package never loads it); other dtypes use the
+// plain reference loop, which also serves as the check for the BLAS path in tests.
+#include <dlfcn.h>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include "kernels/cpu/cpu_kernels.h"
+
+namespace mag {
+
+namespace {
+// CBLAS enums (cblas.h values)
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+using sgemm_fn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*, int);
+using dgemm_fn = void (*)(int, int, int, int, int, int, double, const double*, int, const double*, int, double, double*, int);
+using set_threads_fn = void (*)(int);
+
+std::string g_blas_path;
+std::once_flag g_blas_once;
+sgemm_fn g_sgemm = nullptr;
+dgemm_fn g_dgemm = nullptr;
+
+void load_blas() {
+  std::call_once(g_blas_once, [] {
+    if (g_blas_path.empty()) return;
+    void* h = dlopen(g_blas_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) return;
+    g_sgemm = (sgemm_fn)dlsym(h, "scipy_cblas_sgemm");
+    g_dgemm = (dgemm_fn)dlsym(h, "scipy_cblas_dgemm");
+  });
+  if (!g_sgemm || !g_dgemm)
+    MAG_THROW(Runtime, "myautograd: could not load OpenBLAS from '", g_blas_path,
+              "' (install the scipy-openblas32 package)");
+}
+
+// A matrix view usable by BLAS: unit stride on one of the two dims.
+bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool& trans, int64_t& ld) {
+  if (cs == 1 && (rs >= (cols > 1 ? cols : 1) || rows == 1)) { trans = false; ld = rows == 1 ? (cols > 1 ? cols : 1) : rs; return true; }
+  if (rs == 1 && (cs >= (rows > 1 ? rows : 1) || cols == 1)) { trans = true; ld = cols == 1 ? (rows > 1 ? rows : 1) : cs; return true; }
+  return false;
+}
+
+template <typename T>
+void reference_matmul(T* c, int64_t csr, int64_t csc, const T* a, int64_t asr, int64_t asc,
+                      const T* b, int64_t bsr, int64_t bsc, int64_t M, int64_t N, int64_t K) {
+  using A = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float,
+                               std::conditional_t<std::is_same_v<T, bool>, bool, T>>;
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      A acc = 0;
+      for (int64_t k = 0; k < K; ++k) {
+        if constexpr (std::is_same_v<T, bool>) acc = acc || (a[i * asr + k * asc] && b[k * bsr + j * bsc]);
+        else acc += (A)a[i * asr + k * asc] * (A)b[k * bsr + j * bsc];
+      }
+      c[i * csr + j * csc] = T(acc);
+    }
+}
+}  // namespace
+
+void set_blas_path(const std::string& path) { g_blas_path = path; }
+
+static void cpu_bmm(const Tensor& c, const Tensor& a, const Tensor& b) {
+  int64_t B = a.sizes()[0], M = a.sizes()[1], K = a.sizes()[2], N = b.sizes()[2];
+  if (M == 0 || N == 0 || B == 0) return;
+  dispatch_all(c.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* cp = c.data_as<T>();
+    const T* ap = a.data_as<T>();
+    const T* bp = b.data_as<T>();
+    for (int64_t i = 0; i < B; ++i) {
+      T* ci = cp + i * c.strides()[0];
+      const T* ai = ap + i * a.strides()[0];
+      const T* bi = bp + i * b.strides()[0];
+      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        bool ta, tb, tc; int64_t lda, ldb, ldc;
+        bool ok = blas_layout(M, K, a.strides()[1], a.strides()[2], ta, lda) &&
+                  blas_layout(K, N, b.strides()[1], b.strides()[2], tb, ldb) &&
+                  blas_layout(M, N, c.strides()[1], c.strides()[2], tc, ldc) && !tc;
+        if (ok && K > 0) {
+          load_blas();
+          if constexpr (std::is_same_v<T, float>)
+            g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, 1.0f,
+                    ai, (int)lda, bi, (int)ldb, 0.0f, ci, (int)ldc);
+          else
+            g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, 1.0,
+                    ai, (int)lda, bi, (int)ldb, 0.0, ci, (int)ldc);
+          continue;
+        }
+      }
+      reference_matmul<T>(ci, c.strides()[1], c.strides()[2], ai, a.strides()[1], a.strides()[2],
+                          bi, b.strides()[1], b.strides()[2], M, N, K);
+    }
+  });
+}
+
+void register_linalg(KernelTable& t) { t.bmm = cpu_bmm; }
+
+}  // namespace mag

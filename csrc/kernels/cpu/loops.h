@@ -1,0 +1,126 @@
+// loops.h: the one strided N-operand iteration helper all CPU elementwise kernels use.
+// Dims are coalesced where every operand is contiguous across them; the innermost dim is
+// handed to a callback with byte strides, so kernels can take a contiguous fast path.
+#pragma once
+#include <array>
+#include "core/tensor.h"
+
+namespace mag {
+
+template <int N>
+struct StridedLoop {
+  int ndim = 0;
+  int64_t sizes[16];
+  int64_t strides[N][16];  // bytes
+  char* base[N];
+
+  // ops[0] is the output; all operands have the output's shape.
+  explicit StridedLoop(const std::array<const Tensor*, N>& ops) {
+    const Tensor& out = *ops[0];
+    int64_t nd = out.dim();
+    MAG_CHECK(nd <= 16, "tensors with more than 16 dims are not supported");
+    for (int k = 0; k < N; ++k) base[k] = ops[k]->data();
+    // drop size-1 dims, then coalesce from inner to outer
+    int m = 0;
+    for (int64_t d = 0; d < nd; ++d) {
+      if (out.sizes()[d] == 1) continue;
+      sizes[m] = out.sizes()[d];
+      for (int k = 0; k < N; ++k) strides[k][m] = ops[k]->strides()[d] * itemsize(ops[k]->dtype());
+      ++m;
+    }
+    // coalesce: merge dim i-1 into i when contiguous for all operands
+    int w = 0;
+    for (int i = 0; i < m; ++i) {
+      if (w > 0) {
+        bool ok = true;
+        for (int k = 0; k < N; ++k)
+          if (strides[k][w - 1] != strides[k][i] * sizes[i]) { ok = false; break; }
+        if (ok) {
+          sizes[w - 1] *= sizes[i];
+          for (int k = 0; k < N; ++k) strides[k][w - 1] = strides[k][i];
+          continue;
+        }
+      }
+      sizes[w] = sizes[i];
+      for (int k = 0; k < N; ++k) strides[k][w] = strides[k][i];
+      ++w;
+    }
+    ndim = w;
+  }
+
+  // f(char* ptrs[N], const int64_t strides[N], int64_t n)
+  template <typename F>
+  void run(F&& f) {
+    char* ptrs[N];
+    int64_t inner[N];
+    if (ndim == 0) {
+      for (int k = 0; k < N; ++k) { ptrs[k] = base[k]; inner[k] = 0; }
+      f(ptrs, inner, 1);
+      return;
+    }
+    int last = ndim - 1;
+    for (int k = 0; k < N; ++k) inner[k] = strides[k][last];
+    for (int d = 0; d < ndim; ++d) if (sizes[d] == 0) return;
+    int64_t idx[16] = {0};
+    while (true) {
+      for (int k = 0; k < N; ++k) {
+        char* p = base[k];
+        for (int d = 0; d < last; ++d) p += idx[d] * strides[k][d];
+        ptrs[k] = p;
+      }
+      f(ptrs, inner, sizes[last]);
+      int d = last - 1;
+      while (d >= 0) {
+        if (++idx[d] < sizes[d]) break;
+        idx[d] = 0;
+        --d;
+      }
+      if (d < 0) break;
+    }
+  }
+};
+
+// Element-wise map over N operands of C++ types Ts...; f returns the output value.
+template <typename Out, typename... In, typename F>
+void map_elements(const Tensor& out, const std::array<const Tensor*, sizeof...(In)>& ins, F&& f) {
+  constexpr int N = 1 + sizeof...(In);
+  std::array<const Tensor*, N> ops;
+  ops[0] = &out;
+  for (size_t i = 0; i < sizeof...(In); ++i) ops[i + 1] = ins[i];
+  StridedLoop<N> loop(ops);
+  loop.run([&](char** p, const int64_t* s, int64_t n) {
+    bool contiguous = s[0] == (int64_t)sizeof(Out);
+    if constexpr (sizeof...(In) == 1) {
+      using A = std::tuple_element_t<0, std::tuple<In...>>;
+      if (contiguous && s[1] == (int64_t)sizeof(A)) {
+        Out* o = (Out*)p[0]; const A* a = (const A*)p[1];
+        for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+      } else {
+        for (int64_t i = 0; i < n; ++i)
+          *(Out*)(p[0] + i * s[0]) = f(*(const A*)(p[1] + i * s[1]));
+      }
+    } else if constexpr (sizeof...(In) == 2) {
+      using A = std::tuple_element_t<0, std::tuple<In...>>;
+      using B = std::tuple_element_t<1, std::tuple<In...>>;
+      if (contiguous && s[1] == (int64_t)sizeof(A) && s[2] == (int64_t)sizeof(B)) {
+        Out* o = (Out*)p[0]; const A* a = (const A*)p[1]; const B* b = (const B*)p[2];
+        for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+      } else if (contiguous && s[1] == (int64_t)sizeof(A) && s[2] == 0) {
+        Out* o = (Out*)p[0]; const A* a = (const A*)p[1]; const B b = *(const B*)p[2];
+        for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b);
+      } else {
+        for (int64_t i = 0; i < n; ++i)
+          *(Out*)(p[0] + i * s[0]) = f(*(const A*)(p[1] + i * s[1]), *(const B*)(p[2] + i * s[2]));
+      }
+    } else {
+      using A = std::tuple_element_t<0, std::tuple<In...>>;
+      using B = std::tuple_element_t<1, std::tuple<In...>>;
+      using C = std::tuple_element_t<2, std::tuple<In...>>;
+      for (int64_t i = 0; i < n; ++i)
+        *(Out*)(p[0] + i * s[0]) = f(*(const A*)(p[1] + i * s[1]), *(const B*)(p[2] + i * s[2]),
+                                     *(const C*)(p[3] + i * s[3]));
+    }
+  });
+}
+
+}  // namespace mag

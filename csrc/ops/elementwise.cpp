@@ -1,0 +1,290 @@
+// elementwise.cpp (ops): type promotion (torch's result_type with wrapped numbers),
+// broadcasting, and the elementwise / copy / fill / creation ops.
+#include <cmath>
+#include "ops/native.h"
+
+namespace mag {
+namespace native {
+
+static DType g_default_float = DType::Float32;
+DType default_float_dtype() { return g_default_float; }
+void set_default_float_dtype(DType d) { g_default_float = d; }
+
+std::string shape_str(const Shape& s) {
+  std::string r = "[";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + "]";
+}
+
+// torch's ResultTypeState: tensors with dims, 0-d tensors and wrapped numbers are promoted
+// separately, then combined by category (a lower-priority operand only wins when its
+// category — bool < integer < floating — is higher).
+namespace {
+enum Cat { kBool = 0, kInt = 1, kFloat = 2 };
+Cat category(DType d) { return d == DType::Bool ? kBool : (is_floating(d) ? kFloat : kInt); }
+struct Slot { bool set = false; DType d = DType::Bool; void add(DType x) { d = set ? promote_types(d, x) : x; set = true; } };
+Slot combine(Slot higher, Slot lower) {
+  if (!higher.set) return lower;
+  if (!lower.set) return higher;
+  if (category(higher.d) >= category(lower.d)) return higher;
+  Slot r; r.set = true; r.d = promote_types(higher.d, lower.d); return r;
+}
+}  // namespace
+
+DType result_type(const Tensor& a, const Tensor& b) {
+  Slot dim, zero, wrapped;
+  for (const Tensor* t : {&a, &b}) {
+    DType d = t->dtype();
+    if (t->impl()->is_wrapped_number) wrapped.add(is_floating(d) ? g_default_float : d);
+    else if (t->dim() == 0) zero.add(d);
+    else dim.add(d);
+  }
+  return combine(dim, combine(zero, wrapped)).d;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+  size_t n = std::max(a.size(), b.size());
+  Shape out(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    if (da != db && da != 1 && db != 1)
+      MAG_THROW(Runtime, "The size of tensor a (", da, ") must match the size of tensor b (", db,
+                ") at non-singleton dimension ", i);
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Tensor expand_to(const Tensor& t, const Shape& sizes) {
+  if (t.sizes() == sizes) return t;
+  size_t n = sizes.size(), k = t.dim();
+  Shape st(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (i < n - k) { st[i] = 0; continue; }
+    size_t j = i - (n - k);
+    st[i] = t.sizes()[j] == sizes[i] ? t.strides()[j] : 0;
+  }
+  return make_view(t, sizes, st, t.offset());
+}
+
+Tensor scalar_tensor(Scalar s, DType dtype, Device device) {
+  Tensor t = empty(Shape(), dtype, device);
+  kernels_for(device).fill(t, s);
+  return t;
+}
+
+Tensor wrapped_scalar(Scalar s) {
+  DType d = s.kind == Scalar::Float ? DType::Float64 : (s.kind == Scalar::Bool ? DType::Bool : DType::Int64);
+  Tensor t = scalar_tensor(s, d);
+  t.impl()->is_wrapped_number = true;
+  return t;
+}
+
+Tensor to_dtype(const Tensor& a, DType dtype, bool copy) {
+  if (a.dtype() == dtype && !copy) return a;
+  Tensor out = empty(a.sizes(), dtype, a.device());
+  kernels_for(a.device()).copy(out, a);
+  return out;
+}
+
+Tensor contiguous(const Tensor& a) {
+  if (a.is_contiguous()) return a;
+  return clone(a);
+}
+
+Tensor clone(const Tensor& a) {
+  Tensor out = empty(a.sizes(), a.dtype(), a.device());
+  kernels_for(a.device()).copy(out, a);
+  return out;
+}
+
+static void check_same_device(const Tensor& a, const Tensor& b) {
+  if (a.device() != b.device() && !b.impl()->is_wrapped_number && !a.impl()->is_wrapped_number &&
+      !(b.dim() == 0 && b.device().is_cpu()))
+    MAG_THROW(Runtime, "Expected all tensors to be on the same device, but found at least two devices, ",
+              device_str(a.device()), " and ", device_str(b.device()), "!");
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+  Tensor s = expand_to(src, broadcast_shapes(dst.sizes(), src.sizes()));
+  if (s.sizes() != dst.sizes())
+    MAG_THROW(Runtime, "output with shape ", shape_str(dst.sizes()),
+              " doesn't match the broadcast shape ", shape_str(s.sizes()));
+  // overlapping source and destination: copy through a temporary
+  if (s.impl()->storage == dst.impl()->storage && !(s.offset() == dst.offset() && s.strides() == dst.strides()))
+    s = clone(s);
+  kernels_for(dst.device()).copy(dst, s);
+}
+
+void fill_(const Tensor& dst, Scalar v) { kernels_for(dst.device()).fill(dst, v); }
+
+Tensor zeros(const Shape& sizes, DType dtype, Device device) { return full(sizes, Scalar::from_int(0), dtype, device); }
+Tensor full(const Shape& sizes, Scalar v, DType dtype, Device device) {
+  Tensor t = empty(sizes, dtype, device);
+  kernels_for(device).fill(t, v);
+  return t;
+}
+Tensor zeros_like(const Tensor& a) { return zeros(a.sizes(), a.dtype(), a.device()); }
+Tensor ones_like(const Tensor& a) { return full(a.sizes(), Scalar::from_int(1), a.dtype(), a.device()); }
+
+static DType unary_result_dtype(UnaryOp op, DType d) {
+  if (unary_promotes_int(op) && !is_floating(d)) return g_default_float;
+  return d;
+}
+
+Tensor unary(UnaryOp op, const Tensor& a) {
+  if (a.dtype() == DType::Bool && (op == UnaryOp::Neg))
+    MAG_THROW(Runtime, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  DType rd = unary_result_dtype(op, a.dtype());
+  Tensor in = to_dtype(a, rd);
+  Tensor out = empty(a.sizes(), rd, a.device());
+  kernels_for(a.device()).unary(op, out, in);
+  return out;
+}
+
+void unary_(UnaryOp op, const Tensor& self) {
+  DType rd = unary_result_dtype(op, self.dtype());
+  if (rd != self.dtype())
+    MAG_THROW(Runtime, "result type Float can't be cast to the desired output type ",
+              std::string(dtype_name(self.dtype())).substr(6));
+  kernels_for(self.device()).unary(op, self, self);
+}
+
+static const char* scalar_type_name(DType d) {
+  static const char* n[] = {"Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double"};
+  return n[(int)d];
+}
+
+static DType binary_compute_dtype(BinaryOp op, DType rt) {
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2) && !is_floating(rt)) return g_default_float;
+  if (binary_kind(op) == 2) return rt;
+  return rt;
+}
+
+static void check_binary_dtypes(BinaryOp op, DType ct) {
+  if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
+    MAG_THROW(Runtime, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
+              "_cpu\" not implemented for '", scalar_type_name(ct), "'");
+  if (op == BinaryOp::Sub && ct == DType::Bool)
+    MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
+  check_same_device(a, b);
+  DType rt = result_type(a, b);
+  DType ct = binary_compute_dtype(op, rt);
+  check_binary_dtypes(op, ct);
+  Shape shape = broadcast_shapes(a.sizes(), b.sizes());
+  DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
+  Tensor out = empty(shape, out_dt, a.impl()->is_wrapped_number ? b.device() : a.device());
+  Tensor ea = expand_to(to_dtype(a, ct), shape), eb = expand_to(to_dtype(b, ct), shape);
+  kernels_for(out.device()).binary(op, out, ea, eb, alpha);
+  return out;
+}
+
+void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
+  check_same_device(self, other);
+  DType rt = result_type(self, other);
+  DType ct = binary_compute_dtype(op, rt);
+  check_binary_dtypes(op, ct);
+  DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
+  // in-place: the result must be castable to self's dtype (no float -> int)
+  if ((is_floating(out_dt) && !is_floating(self.dtype())) || (out_dt != DType::Bool && self.dtype() == DType::Bool && binary_kind(op) == 0))
+    MAG_THROW(Runtime, "result type ", scalar_type_name(out_dt), " can't be cast to the desired output type ",
+              scalar_type_name(self.dtype()));
+  Shape shape = broadcast_shapes(self.sizes(), other.sizes());
+  if (shape != self.sizes())
+    MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+              shape_str(shape));
+  Tensor eo = expand_to(to_dtype(other, ct), shape);
+  if (eo.impl()->storage == self.impl()->storage && !eo.is_same(self)) eo = clone(eo);
+  if (ct == self.dtype() && out_dt == ct) {
+    kernels_for(self.device()).binary(op, self, self, eo, alpha);
+  } else {
+    Tensor tmp = empty(shape, out_dt, self.device());
+    kernels_for(self.device()).binary(op, tmp, to_dtype(self, ct), eo, alpha);
+    kernels_for(self.device()).copy(self, tmp);
+  }
+}
+
+Tensor pow_scalar(const Tensor& a, Scalar e) {
+  // tensor ** number keeps an integer tensor integer unless the exponent is a float
+  Tensor w = wrapped_scalar(e);
+  return binary(BinaryOp::Pow, a, w);
+}
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  MAG_CHECK(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+            scalar_type_name(cond.dtype()));
+  DType rt = result_type(a, b);
+  Shape shape = broadcast_shapes(cond.sizes(), broadcast_shapes(a.sizes(), b.sizes()));
+  Tensor out = empty(shape, rt, cond.device());
+  kernels_for(out.device()).where(out, expand_to(cond, shape), expand_to(to_dtype(a, rt), shape),
+                                  expand_to(to_dtype(b, rt), shape));
+  return out;
+}
+
+Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  if (!lo && !hi) MAG_THROW(Runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Tensor r = a;
+  DType rt = a.dtype();
+  if (lo) rt = result_type(r, wrapped_scalar(*lo));
+  if (hi) rt = promote_types(rt, result_type(a, wrapped_scalar(*hi)));
+  r = to_dtype(a, rt);
+  // clamp propagates nan and applies min then max (torch: min(max(x, lo), hi))
+  if (lo) r = binary(BinaryOp::Maximum, r, scalar_tensor(*lo, rt));
+  if (hi) r = binary(BinaryOp::Minimum, r, scalar_tensor(*hi, rt));
+  if (r.is_same(a)) r = clone(a);
+  return r;
+}
+
+Tensor arange(double start, double end, double step, DType dtype) {
+  MAG_CHECK(step != 0, "step must be nonzero");
+  MAG_CHECK((step > 0 && end >= start) || (step < 0 && end <= start),
+            "upper bound and larger bound inconsistent with step sign");
+  int64_t n = (int64_t)std::ceil((end - start) / step);
+  if (n < 0) n = 0;
+  Tensor t = empty(Shape{n}, dtype);
+  dispatch_all(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* p = t.data_as<T>();
+    if constexpr (std::is_same_v<T, bool>) { for (int64_t i = 0; i < n; ++i) p[i] = (start + i * step) != 0; }
+    else if constexpr (std::is_integral_v<T>) { for (int64_t i = 0; i < n; ++i) p[i] = (T)(int64_t)(start + i * step); }
+    else { for (int64_t i = 0; i < n; ++i) p[i] = T((std::conditional_t<std::is_same_v<T, double>, double, float>)(start + i * step)); }
+  });
+  return t;
+}
+
+Tensor linspace(double start, double end, int64_t steps, DType dtype) {
+  MAG_CHECK(steps >= 0, "number of steps must be non-negative");
+  Tensor t = empty(Shape{steps}, dtype);
+  dispatch_all(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* p = t.data_as<T>();
+    if (steps == 1) { p[0] = T((float)start); return; }
+    // torch fills the first half from start and the second half from end (symmetric error)
+    using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    C s = (C)start, e = (C)end;
+    C stepv = (e - s) / (C)(steps - 1);
+    int64_t half = steps / 2;
+    for (int64_t i = 0; i < steps; ++i) {
+      C v = i < half ? s + stepv * (C)i : e - stepv * (C)(steps - i - 1);
+      if constexpr (std::is_integral_v<T>) p[i] = (T)(int64_t)v; else p[i] = T(v);
+    }
+  });
+  return t;
+}
+
+Tensor eye(int64_t n, int64_t m, DType dtype) {
+  Tensor t = zeros(Shape{n, m}, dtype);
+  dispatch_all(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* p = t.data_as<T>();
+    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = T(1.0f);
+  });
+  return t;
+}
+
+}  // namespace native
+}  // namespace mag

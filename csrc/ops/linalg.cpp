@@ -1,0 +1,64 @@
+// linalg.cpp (ops): torch's shape rules and error texts for mm/bmm/mv/dot; all run on the
+// kernel table's bmm.
+#include "ops/native.h"
+
+namespace mag {
+namespace native {
+
+void check_same_dtype_mm(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype()) {
+    auto nm = [](DType d) { static const char* n[] = {"bool", "unsigned char", "signed char", "short", "int", "long int", "c10::Half", "c10::BFloat16", "float", "double"}; return n[(int)d]; };
+    MAG_THROW(Runtime, "expected m1 and m2 to have the same dtype, but got: ", nm(a.dtype()), " != ", nm(b.dtype()));
+  }
+}
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  MAG_CHECK(a.dim() == 2, "self must be a matrix");
+  MAG_CHECK(b.dim() == 2, "mat2 must be a matrix");
+  if (a.sizes()[1] != b.sizes()[0])
+    MAG_THROW(Runtime, "mat1 and mat2 shapes cannot be multiplied (", a.sizes()[0], "x", a.sizes()[1], " and ",
+              b.sizes()[0], "x", b.sizes()[1], ")");
+  check_same_dtype_mm(a, b);
+  Tensor out = empty(Shape{a.sizes()[0], b.sizes()[1]}, a.dtype(), a.device());
+  if (a.sizes()[1] == 0) { fill_(out, Scalar::from_int(0)); return out; }
+  kernels_for(a.device()).bmm(unsqueeze(out, 0), unsqueeze(a, 0), unsqueeze(b, 0));
+  return out;
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  MAG_CHECK(a.dim() == 3, "batch1 must be a 3D tensor");
+  MAG_CHECK(b.dim() == 3, "batch2 must be a 3D tensor");
+  if (a.sizes()[0] != b.sizes()[0] || a.sizes()[2] != b.sizes()[1])
+    MAG_THROW(Runtime, "Expected size for first two dimensions of batch2 tensor to be: [", a.sizes()[0], ", ",
+              a.sizes()[2], "] but got: [", b.sizes()[0], ", ", b.sizes()[1], "].");
+  check_same_dtype_mm(a, b);
+  Tensor out = empty(Shape{a.sizes()[0], a.sizes()[1], b.sizes()[2]}, a.dtype(), a.device());
+  if (a.sizes()[2] == 0) { fill_(out, Scalar::from_int(0)); return out; }
+  kernels_for(a.device()).bmm(out, a, b);
+  return out;
+}
+
+Tensor mv(const Tensor& a, const Tensor& v) {
+  MAG_CHECK(a.dim() == 2 && v.dim() == 1, "vector + matrix @ vector expected, got ", 1, ", ", a.dim(), ", ", v.dim());
+  if (a.sizes()[1] != v.sizes()[0])
+    MAG_THROW(Runtime, "size mismatch, got input (", a.sizes()[0], "), mat (", a.sizes()[0], "x", a.sizes()[1],
+              "), vec (", v.sizes()[0], ")");
+  check_same_dtype_mm(a, v);
+  Tensor r = mm(a, unsqueeze(v, 1));
+  return squeeze(r, std::vector<int64_t>{1});
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  MAG_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
+  if (a.numel() != b.numel())
+    MAG_THROW(Runtime, "inconsistent tensor size, expected tensor [", a.numel(), "] and src [", b.numel(),
+              "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(), " elements respectively");
+  if (a.dtype() != b.dtype())
+    MAG_THROW(Runtime, "dot : expected both vectors to have same dtype, but found ",
+              std::string(dtype_name(a.dtype())).substr(6), " and ", std::string(dtype_name(b.dtype())).substr(6));
+  Tensor r = mm(unsqueeze(a, 0), unsqueeze(b, 1));
+  return reshape(r, Shape());
+}
+
+}  // namespace native
+}  // namespace mag

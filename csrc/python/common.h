@@ -1,0 +1,67 @@
+// common.h: shared pieces of the CPython binding: the Python Tensor object layout, wrap /
+// unwrap, dtype objects, argument converters, and error translation.
+#pragma once
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <optional>
+#include <vector>
+#include "autograd/node.h"
+#include "autograd/ops.h"
+
+namespace mag {
+namespace py {
+
+struct PyTensor {
+  PyObject_HEAD
+  Tensor t;
+  PyObject* dict;
+  PyObject* weakrefs;
+};
+
+struct PyDType {
+  PyObject_HEAD
+  DType d;
+};
+
+extern PyTypeObject* TensorBaseType;   // _C.TensorBase
+extern PyTypeObject* tensor_class;     // the Python-level torch.Tensor subclass (set at import)
+extern PyTypeObject DTypeType;
+extern PyObject* dtype_objs[kNumDTypes];
+extern PyObject* node_type_cache;      // dict name -> Python type
+
+bool is_tensor(PyObject* o);
+inline const Tensor& unwrap(PyObject* o) { return ((PyTensor*)o)->t; }
+PyObject* wrap(Tensor t);
+PyObject* wrap_list(const TensorList& ts);
+PyObject* wrap_node(const std::shared_ptr<Node>& n);
+std::shared_ptr<Node> unwrap_node(PyObject* o);  // nullptr if not a node
+
+// converters (return false with a Python error set)
+bool to_tensor_or_scalar(PyObject* o, Tensor& out);  // numbers become wrapped scalars
+bool to_scalar(PyObject* o, Scalar& s);
+bool to_dtype(PyObject* o, DType& d);
+bool to_int64(PyObject* o, int64_t& v);
+bool to_shape(PyObject* o, Shape& s);               // sequence of ints (or a single int)
+bool to_int_list(PyObject* o, std::vector<int64_t>& v);
+bool to_tensor_list(PyObject* o, TensorList& v);
+PyObject* size_to_py(const Shape& s);  // torch.Size
+extern PyObject* size_class;          // torch.Size (set at import)
+PyObject* dtype_obj(DType d);
+
+// error translation: call inside catch
+void set_python_error(const Error& e);
+
+#define MAG_TRY try {
+#define MAG_CATCH(ret)                                                            \
+  } catch (const ::mag::Error& e) { ::mag::py::set_python_error(e); return ret; } \
+  catch (const std::bad_alloc&) { PyErr_SetString(PyExc_MemoryError, "out of memory"); return ret; } \
+  catch (const std::exception& e) { PyErr_SetString(PyExc_RuntimeError, e.what()); return ret; }
+
+void init_tensor_type(PyObject* m);
+void init_node_type(PyObject* m);
+void init_functions(PyObject* m);
+void init_dtypes(PyObject* m);
+extern PyMethodDef function_defs[];
+
+}  // namespace py
+}  // namespace mag

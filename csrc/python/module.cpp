@@ -1,0 +1,46 @@
+// module.cpp: the myautograd._C module: registers the types and functions.
+#include "python/common.h"
+#include "ops/registry.h"
+#include <vector>
+
+namespace mag {
+namespace py {
+
+static PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "myautograd._C", "myautograd native core", -1, function_defs};
+
+}  // namespace py
+}  // namespace mag
+
+extern "C" __attribute__((visibility("default"))) PyObject* PyInit__C() {
+  using namespace mag::py;
+  PyObject* m = PyModule_Create(&module_def);
+  if (!m) return nullptr;
+  init_dtypes(m);
+  init_tensor_type(m);
+  init_node_type(m);
+  // op names in registry order: the Python layer looks ids up by name
+  PyObject* un = PyTuple_New(0);
+  {
+    std::vector<const char*> names = {
+#define MAG_N(E, N, P) #E,
+        MAG_UNARY_OPS(MAG_N)
+#undef MAG_N
+    };
+    Py_DECREF(un);
+    un = PyTuple_New((Py_ssize_t)names.size());
+    for (size_t i = 0; i < names.size(); ++i) PyTuple_SET_ITEM(un, i, PyUnicode_FromString(names[i]));
+  }
+  PyModule_AddObject(m, "_unary_ops", un);
+  {
+    std::vector<const char*> names = {
+#define MAG_N(E, N, K) #E,
+        MAG_BINARY_OPS(MAG_N)
+#undef MAG_N
+    };
+    PyObject* bn = PyTuple_New((Py_ssize_t)names.size());
+    for (size_t i = 0; i < names.size(); ++i) PyTuple_SET_ITEM(bn, i, PyUnicode_FromString(names[i]));
+    PyModule_AddObject(m, "_binary_ops", bn);
+  }
+  if (PyErr_Occurred()) return nullptr;
+  return m;
+}

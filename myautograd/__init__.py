@@ -1,0 +1,45 @@
+"""myautograd: a drop-in re-implementation of PyTorch's autograd-level API on a native core.
+`import myautograd as torch`."""
+from ._core import (Size, device, dtype, bool, uint8, int8, int16, short, int32, int, int64, long,  # noqa: F401
+                    float16, half, bfloat16, float32, float, float64, double)
+from . import _C  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._ops import *  # noqa: F401,F403
+from ._ops import abs, all, any, max, min, round, sum, pow  # noqa: F401
+from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, ones_like,  # noqa: F401
+                        empty_like, full_like, rand_like, randn_like, randint_like, arange, linspace, eye,
+                        Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
+                        set_rng_state, rand, randn, randint, randperm, normal, bernoulli, multinomial)
+from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,  # noqa: F401
+                         is_inference_mode_enabled)
+from ._tensor_str import set_printoptions  # noqa: F401
+from . import autograd, nn, optim, utils, cuda, return_types  # noqa: F401
+from .serialization import save, load  # noqa: F401
+
+__version__ = "2.13.0+myautograd"
+
+
+def get_default_dtype():
+    return _C._get_default_dtype()
+
+
+def set_default_dtype(d):
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _C._set_default_dtype(d)
+
+
+def is_inference(t):
+    return t.is_inference()
+
+
+def get_default_device():
+    return device("cpu")
+
+
+def set_default_device(dev):
+    if dev is not None and device(dev).type != "cpu":
+        cuda._lazy_init()
+
+
+sigmoid = _ops.sigmoid  # noqa: F405

@@ -1,0 +1,320 @@
+"""_creation: torch.tensor and the factory functions (zeros, ones, full, arange, rand, ...),
+plus Generator and the global random state."""
+import builtins
+import math
+
+from . import _C
+from ._core import Size, device as _device
+
+_INT_MSG = "Only Tensors of floating point and complex dtype can require gradients"
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        _C._set_requires_grad(t, True, _INT_MSG)
+    return t
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = size[0]
+    out = []
+    for s in size:
+        if isinstance(s, _C.TensorBase):
+            s = s.item()
+        if not isinstance(s, int):
+            raise TypeError(f"empty(): argument 'size' (position 1) must be tuple of ints, but found element of type {type(s).__name__} at pos {len(out)}")
+        out.append(s)
+    return out
+
+
+def _check_device(device):
+    if device is not None and _device(device).type != "cpu":
+        from . import cuda
+        cuda._lazy_init()
+
+
+def _infer(data, shape, flat, depth=0):
+    """Flatten nested sequences, checking they are rectangular; returns the dtype kind."""
+    if isinstance(data, _C.TensorBase):
+        if depth == 0:
+            return None
+        flat.extend(data.reshape(-1).tolist())
+        if len(shape) <= depth:
+            shape.extend(data.shape)
+        return "float" if data.dtype.is_floating_point else ("bool" if data.dtype is _C.bool else "int")
+    if isinstance(data, (list, tuple)):
+        n = len(data)
+        if len(shape) <= depth:
+            shape.append(n)
+        elif shape[depth] != n:
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
+        kind = "bool"
+        for item in data:
+            k = _infer(item, shape, flat, depth + 1)
+            kind = _wider(kind, k)
+        if n == 0 and len(shape) > depth + 1:
+            pass
+        return kind if n else "float"
+    if len(shape) > depth:
+        raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {type(data).__name__})")
+    flat.append(data)
+    if isinstance(data, bool):
+        return "bool"
+    if isinstance(data, int):
+        return "int"
+    if isinstance(data, float):
+        return "float"
+    if hasattr(data, "dtype"):
+        k = str(data.dtype)
+        return "bool" if k == "bool" else ("int" if "int" in k else "float")
+    if isinstance(data, complex):
+        raise TypeError("complex tensors are not supported")
+    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def _wider(a, b):
+    order = {"bool": 0, "int": 1, "float": 2}
+    return a if order[a] >= order[b] else b
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    if isinstance(data, _C.TensorBase):
+        t = _C._clone(data.detach())
+        if dtype is not None:
+            t = t.to(dtype)
+        return _finish(t, requires_grad)
+    if type(data).__module__ == "numpy":
+        from ._numpy import from_numpy_copy
+        t = from_numpy_copy(data)
+        if dtype is not None:
+            t = t.to(dtype)
+        return _finish(t, requires_grad)
+    shape, flat = [], []
+    kind = _infer(data, shape, flat)
+    if dtype is None:
+        dtype = {"bool": _C.bool, "int": _C.int64, "float": _C._get_default_dtype()}[kind]
+    return _finish(_C._from_flat(flat, shape, dtype), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, _C.TensorBase):
+        return data if dtype is None or data.dtype is dtype else data.to(dtype)
+    if type(data).__module__ == "numpy":
+        t = from_numpy(data)
+        return t if dtype is None else t.to(dtype)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(a):
+    from ._numpy import from_numpy as f
+    return f(a)
+
+
+def _factory(value):
+    def f(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, generator=None):
+        _check_device(device)
+        dt = dtype or _C._get_default_dtype()
+        if value is None:
+            t = _C._empty(_size(size), dt)
+        else:
+            t = _C._full(_size(size), value, dt)
+        return _finish(t, requires_grad)
+    return f
+
+
+zeros = _factory(0)
+ones = _factory(1)
+empty = _factory(None)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    _check_device(device)
+    if dtype is None:
+        dtype = _C.bool if isinstance(fill_value, bool) else (_C.int64 if isinstance(fill_value, int) else _C._get_default_dtype())
+    return _finish(_C._full(_size((size,)) if not isinstance(size, int) else [size], fill_value, dtype), requires_grad)
+
+
+def _like(fn):
+    def f(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
+        return fn(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return f
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return full(list(input.shape), fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return rand(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return randn(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, list(input.shape), dtype=dtype or input.dtype)
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+    _check_device(device)
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, _C.TensorBase) else v for v in (start, end, step)]
+    if dtype is None:
+        dtype = _C.int64 if builtins.all(isinstance(v, int) for v in vals) else _C._get_default_dtype()
+    return _finish(_C._arange(float(vals[0]), float(vals[1]), float(vals[2]), dtype), requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+    _check_device(device)
+    return _finish(_C._linspace(float(start), float(end), steps, dtype or _C._get_default_dtype()), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+    _check_device(device)
+    return _finish(_C._eye(n, n if m is None else m, dtype or _C._get_default_dtype()), requires_grad)
+
+
+# --- random
+class Generator:
+    """torch.Generator: an independent MT19937 stream (CPU)."""
+
+    def __init__(self, device="cpu"):
+        self._cap = _C._generator_new()
+        self.device = _device(device)
+
+    def manual_seed(self, seed):
+        _C._manual_seed(self._cap, _seed_value(seed))
+        return self
+
+    def initial_seed(self):
+        return _C._initial_seed(self._cap)
+
+    def seed(self):
+        s = _nondeterministic_seed()
+        _C._manual_seed(self._cap, s)
+        return s
+
+    def get_state(self):
+        from ._core import uint8
+        st = _C._get_rng_state(self._cap)
+        return _C._from_buffer(st, [len(st)], uint8)
+
+    def set_state(self, new_state):
+        _C._set_rng_state(self._cap, _C._storage_bytes(new_state.contiguous()))
+        return self
+
+
+class _DefaultGenerator(Generator):
+    def __init__(self):
+        self._cap = _C._default_generator()
+        self.device = _device("cpu")
+
+    def __repr__(self):
+        return f"<torch._C.Generator object at {hex(id(self))}>"
+
+
+default_generator = _DefaultGenerator()
+
+
+def _seed_value(seed):
+    seed = int(seed)
+    if seed < -(1 << 63) or seed >= (1 << 64):
+        raise ValueError("Overflow when unpacking long long")
+    return seed & 0xFFFFFFFFFFFFFFFF
+
+
+def _nondeterministic_seed():
+    import os
+    return int.from_bytes(os.urandom(8), "little")
+
+
+def manual_seed(seed):
+    seed = _seed_value(seed)
+    _C._manual_seed(None, seed)
+    return default_generator
+
+
+def seed():
+    s = _nondeterministic_seed()
+    _C._manual_seed(None, s)
+    return s
+
+
+def initial_seed():
+    return _C._initial_seed(None)
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+def _gen(generator):
+    return None if generator is None else generator._cap
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    t = _C._empty(_size(size), dtype or _C._get_default_dtype())
+    _C._uniform_(t, 0.0, 1.0, _gen(generator))
+    return _finish(t, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    t = _C._empty(_size(size), dtype or _C._get_default_dtype())
+    _C._normal_(t, 0.0, 1.0, _gen(generator))
+    return _finish(t, requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _check_device(device)
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    t = _C._empty(list(size), dtype or _C.int64)
+    _C._random_(t, low, high, _gen(generator))
+    return _finish(t, requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    t = _C._randperm(n, _gen(generator))
+    return t if dtype is None else t.to(dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if isinstance(mean, _C.TensorBase) or isinstance(std, _C.TensorBase):
+        m = mean if isinstance(mean, _C.TensorBase) else None
+        s = std if isinstance(std, _C.TensorBase) else None
+        shape = (m if m is not None else s).shape
+        z = randn(list(shape), generator=generator, dtype=(m if m is not None else s).dtype)
+        return z * std + mean
+    t = _C._empty(list(size), dtype or _C._get_default_dtype())
+    _C._normal_(t, float(mean), float(std), _gen(generator))
+    return _finish(t, requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    t = _C._empty(list(input.shape), input.dtype)
+    _C._bernoulli_(t, input if p is None else p, _gen(generator))
+    return t
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    raise NotImplementedError("multinomial is not supported yet")

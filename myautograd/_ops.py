@@ -1,0 +1,464 @@
+"""_ops: the torch-level functions (torch.add, torch.sum, ...) as thin argument normalisers
+over _C. Tensor methods in _tensor.py call the same functions, so each op is defined once."""
+import builtins
+
+from . import _C
+from ._core import Size
+
+U = {n: i for i, n in enumerate(_C._unary_ops)}
+B = {n: i for i, n in enumerate(_C._binary_ops)}
+
+
+def _dims(dim):
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        return list(dim)
+    return [dim]
+
+
+def _unary(name):
+    op = U[name]
+
+    def f(input, *, out=None):
+        r = _C._unary(op, input)
+        return _out(r, out)
+    f.__name__ = name.lower()
+    return f
+
+
+def _out(r, out):
+    if out is None:
+        return r
+    _C._copy_(out, r) if out.shape == r.shape else out.set_(r)
+    return out
+
+
+for _n in ("Neg", "Abs", "Sign", "Exp", "Log", "Log2", "Log10", "Log1p", "Expm1", "Sqrt", "Rsqrt", "Sin", "Cos",
+           "Tan", "Tanh", "Sigmoid", "Relu", "Floor", "Ceil", "Trunc", "Reciprocal", "Erf", "Asin", "Acos",
+           "Atan", "Sinh", "Cosh", "Square"):
+    globals()[_n.lower()] = _unary(_n)
+negative = neg
+absolute = abs
+arcsin, arccos, arctan = asin, acos, atan
+
+
+def round(input, *, decimals=0):
+    if decimals == 0:
+        return _C._unary(U["Round"], input)
+    s = 10.0 ** decimals
+    return _C._unary(U["Round"], input * s) / s
+
+
+def _binary(name):
+    op = B[name]
+
+    def f(input, other, *, out=None):
+        return _out(_C._binary(op, input, other, 1), out)
+    f.__name__ = name.lower()
+    return f
+
+
+def add(input, other, *, alpha=1, out=None):
+    return _out(_C._binary(B["Add"], input, other, alpha), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    return _out(_C._binary(B["Sub"], input, other, alpha), out)
+
+
+subtract = sub
+
+
+def mul(input, other, *, out=None):
+    if not isinstance(input, _C.TensorBase):
+        input, other = other, input
+    return _out(_C._binary(B["Mul"], input, other, 1), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        r = _C._binary(B["Div"], input, other, 1)
+    elif rounding_mode == "floor":
+        r = _C._binary(B["FloorDivide"], input, other, 1)
+    elif rounding_mode == "trunc":
+        r = _C._unary(U["Trunc"], _C._binary(B["Div"], input, other, 1))
+        if not input.dtype.is_floating_point and not (isinstance(other, _C.TensorBase) and other.dtype.is_floating_point) and not isinstance(other, builtins.float):
+            r = r.to(input.dtype)
+    else:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    return _out(r, out)
+
+
+divide = true_divide = div
+floor_divide = _binary("FloorDivide")
+remainder = _binary("Remainder")
+fmod = remainder
+maximum = _binary("Maximum")
+minimum = _binary("Minimum")
+atan2 = arctan2 = _binary("Atan2")
+eq, ne, lt, le, gt, ge = (_binary(n) for n in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"))
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+logical_and, logical_or, logical_xor = _binary("LogicalAnd"), _binary("LogicalOr"), _binary("LogicalXor")
+bitwise_and, bitwise_or, bitwise_xor = _binary("BitAnd"), _binary("BitOr"), _binary("BitXor")
+
+
+def logical_not(input):
+    return _C._binary(B["Eq"], input, False if input.dtype is _C.bool else 0, 1)
+
+
+def pow(input, exponent, *, out=None):
+    return _out(_C._pow(input, exponent), out)
+
+
+def rsub(input, other, *, alpha=1):
+    if isinstance(other, _C.TensorBase):
+        return sub(other, input, alpha=alpha)
+    return _C._rsub(input, other, alpha)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    return _C._where(condition, input, other)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    return _out(_C._clamp(input, min, max), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return _C._clamp(input, min, None)
+
+
+def clamp_max(input, max):
+    return _C._clamp(input, None, max)
+
+
+def isnan(input):
+    return _C._binary(B["Ne"], input, input, 1)
+
+
+def isinf(input):
+    if not input.dtype.is_floating_point:
+        return _C._binary(B["Ne"], input, input, 1)
+    return _C._binary(B["Eq"], _C._unary(U["Abs"], input), builtins.float("inf"), 1)
+
+
+def isfinite(input):
+    if not input.dtype.is_floating_point:
+        return _C._binary(B["Eq"], input, input, 1)
+    return logical_not(logical_or(isnan(input), isinf(input)))
+
+
+def lerp(input, end, weight):
+    return input + weight * (end - input)
+
+
+def _reduce_dims(dim):
+    return _dims(dim)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    return _C._sum(input, _dims(dim), keepdim, dtype)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    return _C._mean(input, _dims(dim), keepdim, dtype)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    return _C._prod(input, dim, keepdim, dtype)
+
+
+def _minmax(is_max):
+    from .return_types import max as rt_max, min as rt_min
+    rt = rt_max if is_max else rt_min
+
+    def f(input, dim=None, keepdim=False, *, out=None):
+        if isinstance(dim, _C.TensorBase):
+            return maximum(input, dim) if is_max else minimum(input, dim)
+        if dim is None:
+            return _C._max_all(input, is_max)
+        v, i = _C._max_dim(input, dim, keepdim, is_max)
+        return rt((v, i))
+    return f
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    return _minmax(True)(input, dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    return _minmax(False)(input, dim, keepdim)
+
+
+def amax(input, dim=(), keepdim=False):
+    return _C._amax(input, _dims(dim) if dim != () else None, keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _C._amax(input, _dims(dim) if dim != () else None, keepdim, False)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _C._argmax(input, dim, keepdim, True)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _C._argmax(input, dim, keepdim, False)
+
+
+def all(input, dim=None, keepdim=False):
+    return _C._all_any(input, _dims(dim), keepdim, True)
+
+
+def any(input, dim=None, keepdim=False):
+    return _C._all_any(input, _dims(dim), keepdim, False)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return builtins.float(correction)
+    if unbiased is None:
+        return 1.0
+    return 1.0 if unbiased else 0.0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, builtins.bool):
+        unbiased, dim = dim, None
+    return _C._var(input, _dims(dim), _correction(unbiased, correction), keepdim, False)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, builtins.bool):
+        unbiased, dim = dim, None
+    return _C._var(input, _dims(dim), _correction(unbiased, correction), keepdim, True)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        raise NotImplementedError("nuclear norm is not supported")
+    return _C._norm(input, builtins.float(p), _dims(dim), keepdim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    return _C._logsumexp(input, _dims(dim), keepdim)
+
+
+def softmax(input, dim, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return _C._softmax(input, dim, False)
+
+
+def log_softmax(input, dim, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return _C._softmax(input, dim, True)
+
+
+def cumsum(input, dim, *, dtype=None):
+    return _C._cumsum(input, dim, dtype)
+
+
+def matmul(input, other, *, out=None):
+    return _out(_C._matmul(input, other), out)
+
+
+def mm(input, mat2, *, out=None):
+    return _out(_C._mm(input, mat2), out)
+
+
+def bmm(input, mat2, *, out=None):
+    return _out(_C._bmm(input, mat2), out)
+
+
+def mv(input, vec, *, out=None):
+    return _out(_C._mv(input, vec), out)
+
+
+def dot(input, other, *, out=None):
+    return _out(_C._dot(input, other), out)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    return _out(_C._addmm(input, mat1, mat2, beta, alpha), out)
+
+
+def outer(input, vec2):
+    return input.unsqueeze(1) * vec2
+
+
+ger = outer
+
+
+def cat(tensors, dim=0, *, out=None):
+    return _out(_C._cat(tensors, dim), out)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    return _out(_C._stack(tensors, dim), out)
+
+
+def hstack(tensors):
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t.unsqueeze(0) if t.dim() == 1 else t for t in tensors], 0)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    size = tensor.shape[dim]
+    if isinstance(split_size_or_sections, builtins.int):
+        s = split_size_or_sections
+        sizes = [s] * (size // s) + ([size % s] if size % s else [])
+        if size == 0:
+            sizes = [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {dim}), but got split_sizes={sizes}")
+    return _C._split(tensor, sizes, dim)
+
+
+def chunk(input, chunks, dim=0):
+    size = input.shape[dim]
+    each = -(-size // chunks)
+    return split(input, each if each else 1, dim)
+
+
+def unbind(input, dim=0):
+    return _C._unbind(input, dim)
+
+
+def index_select(input, dim, index):
+    return _C._index_select(input, dim, index)
+
+
+def gather(input, dim, index):
+    return _C._gather(input, dim, index)
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    if src is None:
+        src = value
+    return _C._scatter(input, dim, index, src, reduce == "add")
+
+
+def scatter_add(input, dim, index, src):
+    return _C._scatter(input, dim, index, src, True)
+
+
+def masked_fill(input, mask, value):
+    return _C._masked_fill(input, mask, value)
+
+
+def masked_select(input, mask):
+    from ._tensor import _broadcast_pair
+    a, m = _broadcast_pair(input, mask)
+    return a[m]
+
+
+def nonzero(input, *, as_tuple=False):
+    r = _C._nonzero(input)
+    if as_tuple:
+        return tuple(r[:, i] for i in range(r.shape[1])) if input.dim() else (r[:, 0] if False else r.reshape(-1),)
+    return r
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+
+def reshape(input, shape):
+    return _C._reshape(input, shape)
+
+
+def squeeze(input, dim=None):
+    return input.squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    return _C._unsqueeze(input, dim)
+
+
+def transpose(input, dim0, dim1):
+    return _C._transpose(input, dim0, dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    return _C._t(input)
+
+
+def permute(input, dims):
+    return _C._permute(input, dims)
+
+
+def narrow(input, dim, start, length):
+    return input.narrow(dim, start, length)
+
+
+def select(input, dim, index):
+    return _C._select(input, dim, index)
+
+
+def clone(input, *, memory_format=None):
+    return _C._clone(input)
+
+
+def detach(input):
+    return _C._detach(input)
+
+
+def relu_(input):
+    return _C._inplace_unary(U["Relu"], input)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_tensor(obj):
+    return isinstance(obj, _C.TensorBase)
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def broadcast_shapes(*shapes):
+    out = []
+    for s in shapes:
+        s = list(s) if not isinstance(s, builtins.int) else [s]
+        n = builtins.max(len(out), len(s))
+        out = [1] * (n - len(out)) + out
+        s = [1] * (n - len(s)) + s
+        res = []
+        for i, (a, b) in enumerate(zip(out, s)):
+            if a != b and a != 1 and b != 1:
+                raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is at original dim {i}")
+            res.append(b if a == 1 else a)
+        out = res
+    return Size(out)
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(t.expand(shape) for t in tensors)

@@ -1,0 +1,518 @@
+"""_tensor: torch.Tensor. Operators, attributes and hot paths live in _C.TensorBase; the
+methods here normalise arguments and delegate to _ops / _C, so each op has one definition."""
+import builtins
+
+from . import _C, _ops
+from ._core import Size, _cpu, device as _device_cls
+
+U, B = _ops.U, _ops.B
+_dtype_by_name = {str(getattr(_C, n)): getattr(_C, n) for n in ("bool", "uint8", "int8", "int16", "int32", "int64",
+                                                                   "float16", "bfloat16", "float32", "float64")}
+
+
+def _shape_arg(args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        return list(args[0])
+    return list(args)
+
+
+def _broadcast_pair(a, b):
+    s = _ops.broadcast_shapes(a.shape, b.shape)
+    return a.expand(s), b.expand(s)
+
+
+def _index_tensor_of(obj):
+    from ._creation import tensor
+    return obj if isinstance(obj, _C.TensorBase) else tensor(obj)
+
+
+class Tensor(_C.TensorBase):
+    __module__ = "torch"
+
+    # --- printing
+    def __repr__(self, *, tensor_contents=None):
+        from . import _tensor_str
+        return _tensor_str.tensor_repr(self, default_dtype=str(_C._get_default_dtype()))
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    # --- basic properties
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def dim(self):
+        return self.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_C._unbind(self, 0))
+
+    def stride(self, dim=None):
+        st = _C._meta(self)[1]
+        return st if dim is None else st[dim]
+
+    def storage_offset(self):
+        return _C._meta(self)[0]
+
+    def is_contiguous(self, memory_format=None):
+        return _C._meta(self)[2]
+
+    def data_ptr(self):
+        return _C._meta(self)[3]
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False
+
+    def get_device(self):
+        return -1
+
+    def is_inference(self):
+        return _C._is_inference(self)
+
+    def tolist(self):
+        return _C._tolist(self)
+
+    def item(self):
+        return _C._item(self)
+
+    def numpy(self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        import numpy as np
+        from ._numpy import to_numpy
+        return to_numpy(self.detach() if force else self)
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    # --- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        return _C._register_hook(self, hook)
+
+    def retain_grad(self):
+        _C._retain_grad(self)
+
+    def requires_grad_(self, requires_grad=True):
+        _C._set_requires_grad(self, requires_grad, "only Tensors of floating point dtype can require gradients")
+        return self
+
+    def detach(self):
+        return _C._detach(self)
+
+    def detach_(self):
+        if not self.is_leaf:
+            raise NotImplementedError("detach_() of a non-leaf tensor is not supported yet")
+        _C._set_requires_grad(self, False, "")
+        return self
+
+    # --- conversions
+    def to(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        copy = kwargs.get("copy", False)
+        dev = kwargs.get("device")
+        for a in args:
+            if isinstance(a, _C.dtype.__class__) or type(a) is type(_C.float32):
+                dtype = a
+            elif isinstance(a, (str, _device_cls)):
+                dev = a
+            elif isinstance(a, _C.TensorBase):
+                dtype = a.dtype
+        if dev is not None and _device_cls(dev).type != "cpu":
+            from . import cuda
+            cuda._lazy_init()
+        if dtype is None:
+            return _C._clone(self) if copy else self
+        return _C._to_dtype(self, dtype, copy)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return {"torch.float32": "torch.FloatTensor", "torch.float64": "torch.DoubleTensor",
+                    "torch.int64": "torch.LongTensor", "torch.int32": "torch.IntTensor",
+                    "torch.bool": "torch.BoolTensor", "torch.uint8": "torch.ByteTensor",
+                    "torch.int8": "torch.CharTensor", "torch.int16": "torch.ShortTensor",
+                    "torch.float16": "torch.HalfTensor", "torch.bfloat16": "torch.BFloat16Tensor"}[str(self.dtype)]
+        return self.to(dtype)
+
+    def float(self):
+        return _C._to_dtype(self, _C.float32, False)
+
+    def double(self):
+        return _C._to_dtype(self, _C.float64, False)
+
+    def half(self):
+        return _C._to_dtype(self, _C.float16, False)
+
+    def bfloat16(self):
+        return _C._to_dtype(self, _C.bfloat16, False)
+
+    def long(self):
+        return _C._to_dtype(self, _C.int64, False)
+
+    def int(self):
+        return _C._to_dtype(self, _C.int32, False)
+
+    def short(self):
+        return _C._to_dtype(self, _C.int16, False)
+
+    def char(self):
+        return _C._to_dtype(self, _C.int8, False)
+
+    def byte(self):
+        return _C._to_dtype(self, _C.uint8, False)
+
+    def bool(self):
+        return _C._to_dtype(self, _C.bool, False)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        from . import cuda
+        cuda._lazy_init()
+
+    def clone(self, *, memory_format=None):
+        return _C._clone(self)
+
+    def contiguous(self, memory_format=None):
+        return _C._contiguous(self)
+
+    def __reduce_ex__(self, proto):
+        from .serialization import _tensor_reduce
+        return _tensor_reduce(self)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        with _no_grad():
+            r = _C._clone(self)
+        r.requires_grad_(self.requires_grad) if self.is_leaf and self.dtype.is_floating_point else None
+        if type(self) is not Tensor:
+            r = type(self)(r, self.requires_grad)
+        memo[id(self)] = r
+        return r
+
+    # --- shape ops
+    def view(self, *shape):
+        if len(shape) == 1 and type(shape[0]) is type(_C.float32):
+            raise NotImplementedError("view(dtype) is not supported")
+        return _C._view(self, _shape_arg(shape))
+
+    def view_as(self, other):
+        return _C._view(self, list(other.shape))
+
+    def reshape(self, *shape):
+        return _C._reshape(self, _shape_arg(shape))
+
+    def reshape_as(self, other):
+        return _C._reshape(self, list(other.shape))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        nd = self.ndim
+        if nd == 0:
+            return _C._reshape(self, [1])
+        s = start_dim % nd if start_dim < 0 else start_dim
+        e = end_dim % nd if end_dim < 0 else end_dim
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if s == e:
+            return self
+        shape = list(self.shape)
+        n = 1
+        for v in shape[s:e + 1]:
+            n *= v
+        return _C._reshape(self, shape[:s] + [n] + shape[e + 1:])
+
+    def unflatten(self, dim, sizes):
+        shape = list(self.shape)
+        dim = dim % len(shape)
+        return self.reshape(shape[:dim] + list(sizes) + shape[dim + 1:])
+
+    def squeeze(self, dim=None):
+        return _C._squeeze(self, _ops._dims(dim))
+
+    def unsqueeze(self, dim):
+        return _C._unsqueeze(self, dim)
+
+    def transpose(self, dim0, dim1):
+        return _C._transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _C._t(self)
+
+    def permute(self, *dims):
+        return _C._permute(self, _shape_arg(dims))
+
+    def expand(self, *sizes):
+        return _C._expand(self, _shape_arg(sizes))
+
+    def expand_as(self, other):
+        return _C._expand(self, list(other.shape))
+
+    def repeat(self, *sizes):
+        sizes = _shape_arg(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        x = self.reshape([1] * (len(sizes) - self.ndim) + list(self.shape))
+        for d, r in enumerate(sizes):
+            if r != 1:
+                x = _C._cat([x] * r, d) if r > 0 else x.narrow(d, 0, 0)
+        return x if x is not self else _C._clone(x)
+
+    def narrow(self, dim, start, length):
+        size = self.shape[dim]
+        if start < 0:
+            start += size
+        if start + length > size or length < 0:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return _C._slice(self, dim, start, start + length, 1)
+
+    def select(self, dim, index):
+        return _C._select(self, dim, index)
+
+    def unbind(self, dim=0):
+        return _C._unbind(self, dim)
+
+    def split(self, split_size, dim=0):
+        return _ops.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _ops.chunk(self, chunks, dim)
+
+    def as_strided(self, size, stride, storage_offset=None):
+        return _C._as_strided(self, list(size), list(stride), self.storage_offset() if storage_offset is None else storage_offset)
+
+    # --- indexing
+    def __getitem__(self, idx):
+        from ._indexing import getitem
+        return getitem(self, idx)
+
+    def __setitem__(self, idx, value):
+        from ._indexing import setitem
+        setitem(self, idx, value)
+
+    # --- reflected / misc operators kept in Python (rare)
+    def __rsub__(self, other):
+        return _C._rsub(self, other, 1)
+
+    def __rtruediv__(self, other):
+        return _C._unary(U["Reciprocal"], self) * other
+
+    def __rpow__(self, other):
+        return _C._pow(other, self)
+
+    def __rmatmul__(self, other):
+        return _C._matmul(other, self)
+
+    def __rfloordiv__(self, other):
+        return _C._binary(B["FloorDivide"], other, self, 1)
+
+    def __rmod__(self, other):
+        return _C._binary(B["Remainder"], other, self, 1)
+
+    __array_priority__ = 1000
+
+    # --- in-place
+    def add_(self, other, *, alpha=1):
+        return _C._inplace_binary(B["Add"], self, other, alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return _C._inplace_binary(B["Sub"], self, other, alpha)
+
+    def mul_(self, other):
+        return _C._inplace_binary(B["Mul"], self, other, 1)
+
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None:
+            return self.copy_(_ops.div(self, other, rounding_mode=rounding_mode))
+        return _C._inplace_binary(B["Div"], self, other, 1)
+
+    def pow_(self, exponent):
+        if not isinstance(exponent, _C.TensorBase) and self.requires_grad:
+            return _C._inplace_assign(self, _C._pow(self.clone(), exponent))
+        return _C._inplace_binary(B["Pow"], self, exponent, 1)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self.add_(tensor1 * tensor2 * value if value != 1 else tensor1 * tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self.add_(tensor1 / tensor2 * value if value != 1 else tensor1 / tensor2)
+
+    def lerp_(self, end, weight):
+        return self.add_((end - self) * weight)
+
+    def zero_(self):
+        return _C._zero_(self)
+
+    def fill_(self, value):
+        return _C._fill_(self, value)
+
+    def copy_(self, src, non_blocking=False):
+        return _C._copy_(self, src)
+
+    def clamp_(self, min=None, max=None):
+        return _C._clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        return _C._masked_fill_(self, mask, value)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        return _C._uniform_(self, a, b, _gen(generator))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return _C._normal_(self, mean, std, _gen(generator))
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        return _C._bernoulli_(self, p, _gen(generator))
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return _C._exponential_(self, lambd, _gen(generator))
+
+    def random_(self, from_=0, to=None, *, generator=None):
+        if to is None and from_ != 0:
+            from_, to = 0, from_
+        return _C._random_(self, from_, to, _gen(generator))
+
+    def set_(self, source):
+        self.data = source
+        return self
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        r = _C._index_add(self, dim, index, source * alpha if alpha != 1 else source)
+        return _C._inplace_assign(self, r)
+
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        return _C._inplace_assign(self, _ops.scatter(self, dim, index, src, value, reduce=reduce))
+
+    def scatter_add_(self, dim, index, src):
+        return _C._inplace_assign(self, _ops.scatter_add(self, dim, index, src))
+
+    def index_fill_(self, dim, index, value):
+        idx = [slice(None)] * self.ndim
+        idx[dim] = index
+        self[tuple(idx)] = value
+        return self
+
+    # --- reductions & elementwise with extra arguments
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _C._sum(self, _ops._dims(dim), keepdim, dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _C._mean(self, _ops._dims(dim), keepdim, dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _ops.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _ops.min(self, dim, keepdim)
+
+    def pow(self, exponent):
+        return _C._pow(self, exponent)
+
+    def add(self, other, *, alpha=1):
+        return _C._binary(B["Add"], self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _C._binary(B["Sub"], self, other, alpha)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import ones
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from ._creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import empty
+        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _gen(g):
+    return None if g is None else g._cap
+
+
+class _no_grad:
+    def __enter__(self):
+        self.prev = _C._is_grad_enabled()
+        _C._set_grad_enabled(False)
+
+    def __exit__(self, *a):
+        _C._set_grad_enabled(self.prev)
+
+
+# methods that forward directly to the functional form: tensor.exp() == torch.exp(tensor)
+_FORWARD = ["neg", "abs", "sign", "exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
+            "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "trunc", "reciprocal", "erf", "asin", "acos",
+            "atan", "sinh", "cosh", "square", "mul", "div", "floor_divide", "remainder", "fmod", "maximum", "minimum",
+            "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
+            "bitwise_and", "bitwise_or", "bitwise_xor", "where", "clamp", "clip", "clamp_min", "clamp_max",
+            "isnan", "isinf", "isfinite", "prod", "amax", "amin", "argmax", "argmin", "all", "any", "var", "std",
+            "norm", "logsumexp", "softmax", "log_softmax", "cumsum", "matmul", "mm", "bmm", "mv", "dot", "addmm",
+            "outer", "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
+            "lerp", "multiply", "subtract", "divide", "true_divide", "negative", "absolute", "greater", "less",
+            "greater_equal", "less_equal", "not_equal"]
+for _name in _FORWARD:
+    setattr(Tensor, _name, getattr(_ops, _name))
+
+
+def _inplace_unary(name):
+    op = U[name]
+
+    def f(self):
+        return _C._inplace_unary(op, self)
+    f.__name__ = name.lower() + "_"
+    return f
+
+
+for _n in ("Neg", "Abs", "Exp", "Log", "Sqrt", "Sin", "Cos", "Tanh", "Sigmoid", "Relu", "Floor", "Ceil", "Round",
+           "Trunc", "Reciprocal", "Sign", "Rsqrt", "Square"):
+    setattr(Tensor, _n.lower() + "_", _inplace_unary(_n))
+
+_C._set_tensor_class(Tensor)
