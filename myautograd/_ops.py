@@ -187,7 +187,7 @@ def _minmax(is_max):
         if dim is None:
             return _C._max_all(input, is_max)
         v, i = _C._max_dim(input, dim, keepdim, is_max)
-        return rt((v, i))
+        return rt(v, i)
     return f
 
 

@@ -26,6 +26,9 @@ def _index_tensor_of(obj):
     return obj if isinstance(obj, _C.TensorBase) else tensor(obj)
 
 
+_NOT_GIVEN = object()
+
+
 class Tensor(_C.TensorBase):
     __module__ = "torch"
 
@@ -143,7 +146,7 @@ class Tensor(_C.TensorBase):
         copy = kwargs.get("copy", False)
         dev = kwargs.get("device")
         for a in args:
-            if isinstance(a, _C.dtype.__class__) or type(a) is type(_C.float32):
+            if type(a) is type(_C.float32):
                 dtype = a
             elif isinstance(a, (str, _device_cls)):
                 dev = a
@@ -403,9 +406,15 @@ class Tensor(_C.TensorBase):
     def exponential_(self, lambd=1.0, *, generator=None):
         return _C._exponential_(self, lambd, _gen(generator))
 
-    def random_(self, from_=0, to=None, *, generator=None):
-        if to is None and from_ != 0:
+    def random_(self, from_=0, to=_NOT_GIVEN, *, generator=None):
+        if to is _NOT_GIVEN:
+            if from_ == 0:
+                return _C._random_(self, 0, None, _gen(generator))
             from_, to = 0, from_
+        if to is None:
+            if from_ == -(1 << 63):
+                return _C._random_full(self, _gen(generator))
+            to = 1 << 63 if self.dtype is _C.int64 else 1 << (self.dtype.itemsize * 8 - 1)
         return _C._random_(self, from_, to, _gen(generator))
 
     def set_(self, source):

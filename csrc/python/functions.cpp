@@ -1,5 +1,6 @@
 // functions.cpp: the _C module functions the Python layer calls. Arguments are positional
 // and already normalised by the Python wrappers (myautograd/_ops.py, _tensor.py).
+#include <algorithm>
 #include <cstring>
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/random.h"
@@ -466,8 +467,10 @@ FN(f_get_rng_state) { A; if (!a.check(1, "_get_rng_state")) return nullptr; CPUG
   return PyBytes_FromStringAndSize((const char*)buf.data(), (Py_ssize_t)buf.size()); }
 FN(f_set_rng_state) { A; if (!a.check(2, "_set_rng_state")) return nullptr; CPUGenerator* g = gen_ptr(a[0]); if (!g) return nullptr;
   Py_buffer v; if (PyObject_GetBuffer(a[1], &v, PyBUF_SIMPLE) < 0) return nullptr;
-  bool ok = g->set_state((const uint8_t*)v.buf, (size_t)v.len); PyBuffer_Release(&v);
-  if (!ok) { PyErr_SetString(PyExc_RuntimeError, "Expected either a THGeneratorState of size 5056 or a THGeneratorState of size 5048 but found the input RNG state size to be different"); return nullptr; }
+  size_t len = (size_t)v.len;
+  bool ok = g->set_state((const uint8_t*)v.buf, len); PyBuffer_Release(&v);
+  if (!ok && len != kRngStateBytes) { PyErr_Format(PyExc_RuntimeError, "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be %zu", len); return nullptr; }
+  if (!ok) { PyErr_SetString(PyExc_RuntimeError, "Invalid mt19937 state"); return nullptr; }
   return none(); }
 
 // fill helpers write into a contiguous temporary when the tensor is not contiguous
@@ -478,9 +481,18 @@ static PyObject* random_fill(PyObject* tobj, F&& fill) {
   check_inplace(t);
   if (t.is_contiguous()) fill(t.data(), t.numel(), t.numel() >= 16);
   else {
-    Tensor tmp = empty(t.sizes(), t.dtype());
-    fill(tmp.data(), tmp.numel(), false);
-    native::copy_(t, tmp);
+    // torch visits a non-contiguous output in memory order: permute dims by stride first
+    std::vector<int64_t> perm(t.dim());
+    for (int64_t i = 0; i < t.dim(); ++i) perm[i] = i;
+    std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) { return t.strides()[a] > t.strides()[b]; });
+    Tensor pv = native::permute(t, perm);
+    if (pv.is_contiguous()) {
+      fill(pv.data(), pv.numel(), false);
+    } else {
+      Tensor tmp = empty(pv.sizes(), t.dtype());
+      fill(tmp.data(), tmp.numel(), false);
+      native::copy_(pv, tmp);
+    }
   }
   t.bump_version();
   Py_INCREF(tobj);
@@ -498,7 +510,11 @@ FN(f_random_) { A; Tensor x; int64_t lo; if (!a.check(4, "_random_") || !T(a[0],
   if (a[2] == Py_None) return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_default(*g, x.dtype(), p, n); });
   int64_t hi; if (!I(a[2], hi)) return nullptr;
   if (hi <= lo) { PyErr_Format(PyExc_RuntimeError, "random_ expects 'from' to be less than 'to', but got from=%lld >= to=%lld", (long long)lo, (long long)hi); return nullptr; }
-  return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, lo, (uint64_t)(hi - lo)); }); }
+  return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, lo, (uint64_t)hi - (uint64_t)lo); }); }
+FN(f_random_full) { A; Tensor x; if (!a.check(2, "_random_full") || !T(a[0], x)) return nullptr;
+  CPUGenerator* g = gen_ptr(a[1]); if (!g) return nullptr;
+  // random_(-2**63, None): the whole 64-bit range (range 0 means 2**64)
+  return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, INT64_MIN, 0); }); }
 FN(f_bernoulli_) { A; Tensor x; if (!a.check(3, "_bernoulli_") || !T(a[0], x)) return nullptr;
   CPUGenerator* g = gen_ptr(a[2]); if (!g) return nullptr;
   if (is_tensor(a[1])) {
@@ -560,7 +576,7 @@ PyMethodDef function_defs[] = {
     DEF("_generator_new", f_generator_new), DEF("_default_generator", f_default_generator),
     DEF("_manual_seed", f_manual_seed), DEF("_initial_seed", f_initial_seed), DEF("_get_rng_state", f_get_rng_state),
     DEF("_set_rng_state", f_set_rng_state), DEF("_uniform_", f_uniform_), DEF("_normal_", f_normal_),
-    DEF("_random_", f_random_), DEF("_bernoulli_", f_bernoulli_), DEF("_exponential_", f_exponential_),
+    DEF("_random_", f_random_), DEF("_random_full", f_random_full), DEF("_bernoulli_", f_bernoulli_), DEF("_exponential_", f_exponential_),
     DEF("_randperm", f_randperm), DEF("_register_hook", f_register_hook), DEF("_retain_grad", f_retain_grad),
     DEF("_function_record", function_record), DEF("_set_node_factories", set_node_factories),
     {nullptr, nullptr, 0, nullptr}};

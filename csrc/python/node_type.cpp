@@ -190,7 +190,7 @@ struct PyFunctionNode : Node {
   TensorList apply(TensorList&& grads) override {
     PyObject* g = wrap_list(grads);
     if (!g) throw Error(ErrorKind::Runtime, "");
-    PyObject* r = PyObject_CallMethod(ctx, "_run_backward", "O", g);
+    PyObject* r = PyObject_CallMethod(ctx, "_run_backward", "(O)", g);
     Py_DECREF(g);
     if (!r) throw Error(ErrorKind::Runtime, "");
     TensorList out;
