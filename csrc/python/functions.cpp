@@ -473,7 +473,7 @@ FN(f_set_rng_state) { A; if (!a.check(2, "_set_rng_state")) return nullptr; CPUG
   if (!ok) { PyErr_SetString(PyExc_RuntimeError, "Invalid mt19937 state"); return nullptr; }
   return none(); }
 
-// fill helpers write into a contiguous temporary when the tensor is not contiguous
+// fill helpers: contiguous tensors are filled in place; others in memory order (via a stride-sorted permutation)
 template <typename F>
 static PyObject* random_fill(PyObject* tobj, F&& fill) {
   MAG_TRY
