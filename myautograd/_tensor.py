@@ -414,7 +414,7 @@ class Tensor(_C.TensorBase):
         if to is None:
             if from_ == -(1 << 63):
                 return _C._random_full(self, _gen(generator))
-            to = 1 << 63 if self.dtype is _C.int64 else 1 << (self.dtype.itemsize * 8 - 1)
+            to = _random_to_inclusive(self.dtype) + 1
         return _C._random_(self, from_, to, _gen(generator))
 
     def set_(self, source):
@@ -485,6 +485,20 @@ class Tensor(_C.TensorBase):
 
 def _gen(g):
     return None if g is None else g._cap
+
+
+# random_(from, None) draws from [from, to_inc]: the dtype's max, or 2**digits for floats (as torch)
+_FLOAT_DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
+
+
+def _random_to_inclusive(dtype):
+    name = str(dtype)[len("torch."):]
+    if name in _FLOAT_DIGITS:
+        return 1 << _FLOAT_DIGITS[name]
+    if name == "bool":
+        return 1
+    bits = dtype.itemsize * 8
+    return (1 << bits) - 1 if name == "uint8" else (1 << (bits - 1)) - 1
 
 
 class _no_grad:

@@ -226,6 +226,20 @@ def test_random_bounds(seed):
           torch.empty(20, dtype=torch.int64).random_(-2**63, None))
 
 
+_FROM_TO_CASES = [(d, f) for d in ["int64", "int32", "int16", "int8", "uint8", "bool",
+                                    "float32", "float64", "float16", "bfloat16"]
+                  for f in ([0] if d == "bool" else [0, 1] if d == "uint8" else [0, 1, -5])]
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+@pytest.mark.parametrize("dtype,from_", _FROM_TO_CASES)
+def test_random_from_to_dtype_max(seed, dtype, from_):
+    # random_(from, None) draws from [from, dtype max] (2**digits for floats)
+    seed_both(seed)
+    check(mag.empty(30, dtype=mdt(dtype)).random_(from_, None),
+          torch.empty(30, dtype=tdt(dtype)).random_(from_, None))
+
+
 # ---- bernoulli / exponential --------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -508,9 +508,15 @@ FN(f_normal_) { A; Tensor x; double m, s; if (!a.check(4, "_normal_") || !T(a[0]
 FN(f_random_) { A; Tensor x; int64_t lo; if (!a.check(4, "_random_") || !T(a[0], x) || !I(a[1], lo)) return nullptr;
   CPUGenerator* g = gen_ptr(a[3]); if (!g) return nullptr;
   if (a[2] == Py_None) return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_default(*g, x.dtype(), p, n); });
-  int64_t hi; if (!I(a[2], hi)) return nullptr;
-  if (hi <= lo) { PyErr_Format(PyExc_RuntimeError, "random_ expects 'from' to be less than 'to', but got from=%lld >= to=%lld", (long long)lo, (long long)hi); return nullptr; }
-  return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, lo, (uint64_t)hi - (uint64_t)lo); }); }
+  // 'to' is exclusive and may be 2**63 (random_(from, None) on int64), so the range is taken in Python ints
+  PyObject* diff = PyNumber_Subtract(a[2], a[1]); if (!diff) return nullptr;
+  int positive = PyObject_RichCompareBool(diff, PyLong_FromLong(0) /* small ints are immortal */, Py_GT);
+  if (positive <= 0) { Py_DECREF(diff);
+    if (positive == 0) PyErr_Format(PyExc_RuntimeError, "random_ expects 'from' to be less than 'to', but got from=%S >= to=%S", a[1], a[2]);
+    return nullptr; }
+  uint64_t range = PyLong_AsUnsignedLongLongMask(diff); Py_DECREF(diff);
+  if (range == (uint64_t)-1 && PyErr_Occurred()) return nullptr;
+  return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, lo, range); }); }
 FN(f_random_full) { A; Tensor x; if (!a.check(2, "_random_full") || !T(a[0], x)) return nullptr;
   CPUGenerator* g = gen_ptr(a[1]); if (!g) return nullptr;
   // random_(-2**63, None): the whole 64-bit range (range 0 means 2**64)
