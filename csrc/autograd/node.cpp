@@ -46,7 +46,7 @@ void release_node(std::shared_ptr<Node>&& n) {
 void SavedVariable::save(const Tensor& t, bool output) {
   if (!t.defined()) return;
   if (t.impl()->extra && t.impl()->extra->is_inference && !InferenceMode::is_enabled())
-    MAG_THROW(Runtime, "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.");
+    MAG_THROW(Runtime, "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.");
   defined = true;
   is_output = output;
   saved_version = t.version();
@@ -60,10 +60,16 @@ void SavedVariable::save(const Tensor& t, bool output) {
   }
 }
 
-static std::string strip_backward(const std::string& n) {
+std::string qualified_name(const Node& node) {
+  std::string n = node.name();
+  // torch's hand-written C++ nodes report their namespaced C++ name; generated ones do not
+  return n == "AccumulateGrad" || n == "CopySlices" ? "torch::autograd::" + n : n;
+}
+
+static std::string strip_backward(const Node& node) {
+  std::string n = qualified_name(node);
   size_t p = n.rfind("Backward");
-  if (p == std::string::npos) return n == "CopySlices" ? "torch::autograd::CopySlices" : n;
-  return n.substr(0, p);
+  return p == std::string::npos ? n : n.substr(0, p);
 }
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
@@ -74,7 +80,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
     std::string sizes = native::shape_str(data.sizes());
     std::string which;
     std::shared_ptr<Node> fn = is_output ? owner : data.grad_fn();
-    if (fn) which = str_cat(", which is output ", is_output ? output_nr : data.impl()->output_nr, " of ", strip_backward(fn->name()), ",");
+    if (fn) which = str_cat(", which is output ", is_output ? output_nr : data.impl()->output_nr, " of ", strip_backward(*fn), ",");
     std::string hint = AnomalyMode::is_enabled()
         ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
         : "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).";
@@ -100,12 +106,11 @@ void FnNode::release_variables() {
 
 // --- grad modes
 static thread_local bool t_grad_enabled = true;
-static thread_local bool t_inference = false;
 static bool g_anomaly = false, g_anomaly_nan = true;
 bool GradMode::is_enabled() { return t_grad_enabled; }
 void GradMode::set_enabled(bool v) { t_grad_enabled = v; }
-bool InferenceMode::is_enabled() { return t_inference; }
-void InferenceMode::set_enabled(bool v) { t_inference = v; }
+bool InferenceMode::is_enabled() { return t_inference_mode; }
+void InferenceMode::set_enabled(bool v) { t_inference_mode = v; }
 bool AnomalyMode::is_enabled() { return g_anomaly; }
 bool AnomalyMode::check_nan() { return g_anomaly_nan; }
 void AnomalyMode::set_enabled(bool e, bool c) { g_anomaly = e; g_anomaly_nan = c; }

@@ -101,6 +101,9 @@ struct AccumulateGrad : Node {
   bool is_accumulate_grad() const override { return true; }
 };
 
+// Node.name() as torch's Python API reports it (e.g. torch::autograd::AccumulateGrad)
+std::string qualified_name(const Node& node);
+
 // Custom Python autograd.Function nodes are implemented in the binding layer as a Node subclass.
 
 // --- grad modes (thread-local)

@@ -1,5 +1,6 @@
 // tensor.cpp: storage allocation, strides helpers, tensor construction and views.
 #include "core/tensor.h"
+#include <atomic>
 #include <cstdlib>
 #include <new>
 #include "autograd/node.h"
@@ -11,7 +12,14 @@ std::string device_str(Device d) {
   return d.index >= 0 ? str_cat("cuda:", (int)d.index) : std::string("cuda");
 }
 
-static void cpu_free(void*, void* p) { std::free(p); }
+// Bytes of CPU storage currently allocated: leak tests read it through _C._cpu_bytes_in_use().
+static std::atomic<int64_t> g_cpu_bytes{0};
+int64_t cpu_bytes_in_use() { return g_cpu_bytes.load(std::memory_order_relaxed); }
+
+static void cpu_free(void* ctx, void* p) {
+  g_cpu_bytes.fetch_sub((int64_t)(size_t)ctx, std::memory_order_relaxed);
+  std::free(p);
+}
 
 Storage::~Storage() {
   if (deleter) deleter(ctx, data);
@@ -30,6 +38,8 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   s->nbytes = nbytes;
   s->device = device;
   s->deleter = cpu_free;
+  s->ctx = (void*)n;  // the rounded size, for the in-use count
+  g_cpu_bytes.fetch_add((int64_t)n, std::memory_order_relaxed);
   return s;
 }
 
@@ -88,8 +98,11 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
   if (bytes > 9.0e18) MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=", impl->numel);
   impl->storage = Storage::allocate((size_t)impl->numel * itemsize(dtype), device);
   impl->version = std::make_shared<VersionCounter>();
+  if (t_inference_mode) impl->ext().is_inference = true;
   return Tensor(std::move(impl));
 }
+
+thread_local bool t_inference_mode = false;
 
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
   auto impl = std::make_shared<TensorImpl>();

@@ -32,6 +32,8 @@ struct Storage {
   static std::shared_ptr<Storage> allocate(size_t nbytes, Device device);
 };
 
+int64_t cpu_bytes_in_use();
+
 struct VersionCounter {
   uint32_t version = 0;
 };
@@ -111,6 +113,8 @@ int64_t shape_numel(const Shape& sizes);
 int64_t wrap_dim(int64_t dim, int64_t ndim);
 
 // New, uninitialised, contiguous tensor.
+// Tensors allocated while inference mode is on (this thread) are inference tensors, as torch's.
+extern thread_local bool t_inference_mode;
 Tensor empty(const Shape& sizes, DType dtype, Device device = Device());
 // A new TensorImpl viewing `src`'s storage (shares the version counter).
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset);

@@ -285,6 +285,7 @@ FN(f_make_subclass) {
   return o;
 }
 FN(f_mark_inference) { A; Tensor x; if (!a.check(1, "_mark_inference") || !T(a[0], x)) return nullptr; x.impl()->ext().is_inference = true; return none(); }
+FN(f_cpu_bytes_in_use) { return PyLong_FromLongLong(cpu_bytes_in_use()); }
 FN(f_is_inference) { A; Tensor x; if (!a.check(1, "_is_inference") || !T(a[0], x)) return nullptr; return PyBool_FromLong(x.impl()->extra && x.impl()->extra->is_inference); }
 FN(f_set_tensor_class) { A; if (!a.check(1, "_set_tensor_class")) return nullptr; Py_INCREF(a[0]); tensor_class = (PyTypeObject*)a[0]; return none(); }
 FN(f_set_size_class) { A; if (!a.check(1, "_set_size_class")) return nullptr; Py_INCREF(a[0]); size_class = a[0]; return none(); }
@@ -571,7 +572,7 @@ PyMethodDef function_defs[] = {
     DEF("_is_inference_mode_enabled", f_is_inference_mode_enabled), DEF("_set_anomaly", f_set_anomaly),
     DEF("_is_anomaly_enabled", f_is_anomaly_enabled), DEF("_is_anomaly_check_nan", f_is_anomaly_check_nan),
     DEF("_set_anomaly_trace", f_set_anomaly_trace), DEF("_set_requires_grad", f_set_requires_grad),
-    DEF("_make_subclass", f_make_subclass), DEF("_mark_inference", f_mark_inference), DEF("_is_inference", f_is_inference),
+    DEF("_make_subclass", f_make_subclass), DEF("_mark_inference", f_mark_inference), DEF("_is_inference", f_is_inference), DEF("_cpu_bytes_in_use", f_cpu_bytes_in_use),
     DEF("_set_tensor_class", f_set_tensor_class), DEF("_set_size_class", f_set_size_class),
     DEF("_set_cpu_device", f_set_cpu_device), DEF("_set_blas_path", f_set_blas_path),
     DEF("_set_default_dtype", f_set_default_dtype), DEF("_get_default_dtype", f_get_default_dtype),

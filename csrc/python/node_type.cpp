@@ -51,7 +51,7 @@ std::shared_ptr<Node> unwrap_node(PyObject* o) {
   return ((PyNode*)o)->node;
 }
 
-static PyObject* node_name(PyObject* self, PyObject*) { return PyUnicode_FromString(((PyNode*)self)->node->name().c_str()); }
+static PyObject* node_name(PyObject* self, PyObject*) { return PyUnicode_FromString(qualified_name(*((PyNode*)self)->node).c_str()); }
 
 static PyObject* node_next_functions(PyObject* self, void*) {
   Node* n = ((PyNode*)self)->node.get();

@@ -22,7 +22,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ins = _as_list(inputs)
     if inputs is not None and not ins:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    if create_graph:
+        import warnings
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     _C._run_backward(tensors, grads, retain_graph, create_graph, ins, True, True)
+
+
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+    "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+    "of your parameters to None after use to break the cycle and avoid the leak.")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
