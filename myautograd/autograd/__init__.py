@@ -22,12 +22,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ins = _as_list(inputs)
     if inputs is not None and not ins:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    if create_graph:
+    global _warned_create_graph
+    if create_graph and not _warned_create_graph:  # torch warns once per process
+        _warned_create_graph = True
         import warnings
         warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     _C._run_backward(tensors, grads, retain_graph, create_graph, ins, True, True)
 
 
+_warned_create_graph = False
 _CREATE_GRAPH_CYCLE = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter "
     "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
