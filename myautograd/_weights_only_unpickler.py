@@ -2,7 +2,6 @@
 opcodes and globals torch's weights-only unpickler accepts (same names, same error texts) and maps
 them to myautograd objects; anything else is refused before it can run. It never imports a module
 or calls anything outside the allow-list, so a hostile data.pkl cannot execute code."""
-import _compat_pickle
 from collections import Counter, OrderedDict
 from codecs import encode
 from pickle import UnpicklingError
@@ -22,6 +21,23 @@ from ._core import Size, device
     b"\x80"[0])
 
 BLOCKLISTED_MODULES = ("sys", "os", "posix", "nt")
+# torch._utils' subset of _compat_pickle (python-2 names), applied before the allow-list check
+IMPORT_MAPPING = {"__builtin__": "builtins", "copy_reg": "copyreg", "Queue": "queue", "repr": "reprlib",
+                  "_abcoll": "collections.abc", "UserDict": "collections", "UserList": "collections",
+                  "UserString": "collections", "whichdb": "dbm", "StringIO": "io", "cStringIO": "io"}
+NAME_MAPPING = {("__builtin__", "xrange"): ("builtins", "range"), ("__builtin__", "reduce"): ("functools", "reduce"),
+                ("__builtin__", "intern"): ("sys", "intern"), ("__builtin__", "unichr"): ("builtins", "chr"),
+                ("__builtin__", "unicode"): ("builtins", "str"), ("__builtin__", "long"): ("builtins", "int"),
+                ("itertools", "izip"): ("builtins", "zip"), ("itertools", "imap"): ("builtins", "map"),
+                ("itertools", "ifilter"): ("builtins", "filter"),
+                ("itertools", "ifilterfalse"): ("itertools", "filterfalse"),
+                ("itertools", "izip_longest"): ("itertools", "zip_longest"),
+                ("UserDict", "IterableUserDict"): ("collections", "UserDict"),
+                ("UserList", "UserList"): ("collections", "UserList"),
+                ("UserString", "UserString"): ("collections", "UserString"),
+                ("__builtin__", "basestring"): ("builtins", "str"),
+                ("exceptions", "StandardError"): ("builtins", "Exception"),
+                ("UserDict", "UserDict"): ("collections", "UserDict")}
 _OUR_DTYPES = {str(d): d for d in (_C.bool, _C.uint8, _C.int8, _C.int16, _C.int32, _C.int64, _C.float16,
                                    _C.bfloat16, _C.float32, _C.float64)}
 _FOREIGN_DTYPES = ["complex32", "complex64", "complex128", "uint16", "uint32", "uint64", "float8_e5m2",
@@ -84,10 +100,10 @@ def allowed_globals():
 def _read_global(readline):
     module = readline()[:-1].decode("utf-8")
     name = readline()[:-1].decode("utf-8")
-    if (module, name) in _compat_pickle.NAME_MAPPING:
-        module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-    elif module in _compat_pickle.IMPORT_MAPPING:
-        module = _compat_pickle.IMPORT_MAPPING[module]
+    if (module, name) in NAME_MAPPING:
+        module, name = NAME_MAPPING[(module, name)]
+    elif module in IMPORT_MAPPING:
+        module = IMPORT_MAPPING[module]
     return module, name
 
 

@@ -102,10 +102,12 @@ class ZipReader:
         fileobj.seek(0, 2)
         self._file_size = fileobj.seek(0, 2)
         fileobj.seek(start)
+        if self._file_size - start < 22:  # smaller than an end-of-central-directory record (miniz's test)
+            raise _miniz_error("reading zip archive: not a ZIP archive")
         try:
             self._zf = zipfile.ZipFile(fileobj, "r")
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error,
-                NotImplementedError, UnicodeDecodeError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, OverflowError,
+                struct.error, NotImplementedError, UnicodeDecodeError):
             raise _miniz_error("reading zip archive: failed finding central directory") from None
         infos = self._zf.infolist()
         if not infos:
@@ -143,7 +145,7 @@ class ZipReader:
         zi = self._info(name)
         if zi.compress_type != zipfile.ZIP_STORED:
             return None
-        if zi.compress_size != zi.file_size:
+        if zi.compress_size != zi.file_size or not 0 <= zi.header_offset <= self._file_size - 30:
             raise _miniz_error(f"reading file {name}: invalid header or archive is corrupted")
         self._f.seek(zi.header_offset)
         hdr = self._f.read(30)
@@ -186,7 +188,8 @@ class ZipReader:
                     if total > zi.file_size:
                         raise zipfile.BadZipFile("record longer than declared")
                     chunks.append(c)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError, zlib.error):
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, OverflowError, struct.error, NotImplementedError,
+                zlib.error, UnicodeDecodeError):
             raise _miniz_error(f"reading file {name}: invalid header or archive is corrupted") from None
         if total != zi.file_size:
             raise _miniz_error(f"reading file {name}: invalid header or archive is corrupted")
