@@ -63,6 +63,7 @@ class TorchPickler(pickle._Pickler):
         self.storages = {}
         self._keys = {}  # storage identity -> key string (the same str object, so the memo reuses it)
         self._refs = {}
+        self._dtype_at = {}  # storage base address -> dtype saved there (torch refuses mixed dtypes)
 
     def persistent_id(self, obj):
         # a fresh tuple per reference, as torch builds one per call (shared keys memoize, tuples don't)
@@ -75,10 +76,10 @@ class TorchPickler(pickle._Pickler):
         ident = (base, nbytes, str(t.dtype)) if base and nbytes else ("empty", id(t))
         key = self._keys.get(ident)
         if key is None:
+            if ident[0] != "empty" and self._dtype_at.setdefault(base, ident[2]) != ident[2]:
+                raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
             key = self._keys[ident] = str(len(self._keys))
             self.storages[key] = t
-            if ident[0] != "empty" and any(k[0] == base and k[2] != ident[2] for k in self._keys if k[0] != "empty"):
-                raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
             self._refs[key] = _StorageRef(("storage", TorchGlobal("torch", STORAGE_NAMES[str(t.dtype)]), key, "cpu",
                                            nbytes // item))
         return self._refs[key]
