@@ -35,7 +35,7 @@ def _is_tensor(x):
 
 def _typename(obj):
     if _is_tensor(obj):
-        return "torch.Tensor" if type(obj).__name__ == "Tensor" else f"{type(obj).__module__}.{type(obj).__qualname__}"
+        return obj.type()
     module = type(obj).__module__
     name = type(obj).__qualname__
     return name if module in ("builtins", "__builtin__", None) else f"{module}.{name}"
