@@ -22,7 +22,8 @@ def _is_numpy(obj):
 def _from_numpy(x):
     import numpy as np
     from ..._creation import from_numpy
-    return from_numpy(np.ascontiguousarray(x))
+    a = np.asarray(x)  # (np.ascontiguousarray would turn a 0-d scalar into shape (1,))
+    return from_numpy(a if a.flags.c_contiguous else a.copy())
 
 
 def default_convert(data):
