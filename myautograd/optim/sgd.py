@@ -1,48 +1,70 @@
-"""optim.SGD, following torch's single-tensor implementation's order of operations."""
-from .. import _C
-from .._grad_mode import no_grad
-from .optimizer import Optimizer
+"""optim.SGD (momentum, dampening, nesterov, weight_decay, maximize).
+
+The per-parameter arithmetic lives in `_sgd_update`, written in the same order of operations
+as torch's single-tensor ("for-loop", foreach=False) implementation, so float32 trajectories
+are bit-identical; it is the one place to replace with a fused native kernel later.
+"""
+from .optimizer import Optimizer, _is_tensor, _run_closure, _to_scalar, _use_grad_for_differentiable
+
+__all__ = ["SGD"]
+
+
+def _sgd_update(param, grad, buf, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
+    """One SGD step for one parameter; returns the (possibly new) momentum buffer."""
+    grad = grad if not maximize else -grad
+    if weight_decay != 0:
+        grad = grad.add(param, alpha=weight_decay)
+    if momentum != 0:
+        if buf is None:
+            buf = grad.detach().clone()
+        else:
+            buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+        grad = grad.add(buf, alpha=momentum) if nesterov else buf
+    param.add_(grad, alpha=-lr)
+    return buf
 
 
 class SGD(Optimizer):
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
-                 foreach=None, differentiable=False, fused=None):
+    _setstate_defaults = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                          "fused": False}
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if _is_tensor(lr) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
-                                      differentiable=differentiable, fused=fused))
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
+    @_use_grad_for_differentiable
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with _C_enable():
-                loss = closure()
-        with no_grad():
-            for g in self.param_groups:
-                for p in g["params"]:
-                    if p.grad is None:
-                        continue
-                    d_p = p.grad if not g["maximize"] else -p.grad
-                    if g["weight_decay"] != 0:
-                        d_p = d_p.add(p, alpha=g["weight_decay"])
-                    if g["momentum"] != 0:
-                        st = self.state[p]
-                        buf = st.get("momentum_buffer")
-                        if buf is None:
-                            buf = d_p.clone().detach()
-                            st["momentum_buffer"] = buf
-                        else:
-                            buf.mul_(g["momentum"]).add_(d_p, alpha=1 - g["dampening"])
-                        d_p = d_p.add(buf, alpha=g["momentum"]) if g["nesterov"] else buf
-                    p.add_(d_p, alpha=-g["lr"])
+        loss = _run_closure(closure)
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            lr = lr.item() if _is_tensor(lr) else lr
+            momentum = group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p] if momentum != 0 else None
+                buf = _sgd_update(p, p.grad, state.get("momentum_buffer") if state is not None else None,
+                                  lr=lr, momentum=momentum, dampening=group["dampening"],
+                                  weight_decay=group["weight_decay"], nesterov=group["nesterov"],
+                                  maximize=group["maximize"])
+                if momentum != 0:
+                    state["momentum_buffer"] = buf
         return loss
-
-
-class _C_enable:
-    def __enter__(self):
-        self.prev = _C._is_grad_enabled()
-        _C._set_grad_enabled(True)
-
-    def __exit__(self, *a):
-        _C._set_grad_enabled(self.prev)

@@ -1,2 +1,5 @@
-"""torch.nn.utils"""
-from .clip_grad import clip_grad_norm_, clip_grad_value_  # noqa: F401
+"""torch.nn.utils: gradient clipping and parameter/vector conversion."""
+from . import clip_grad, convert_parameters  # noqa: F401
+from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_,  # noqa: F401
+                        get_total_norm)
+from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401

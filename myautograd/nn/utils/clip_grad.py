@@ -1,43 +1,84 @@
-"""clip_grad_norm_ / clip_grad_value_ with torch's arithmetic (norm of norms, clip coef
-clamped to 1.0, grads scaled in place)."""
-import math
+"""clip_grad_norm_ / clip_grad_value_ / get_total_norm / clip_grads_with_norm_ with torch's
+arithmetic: per-tensor vector norms, the norm of those norms, clip coefficient
+reciprocal(total + 1e-6) * max_norm clamped to 1.0, grads scaled in place. foreach is
+accepted (CPU: the same per-tensor loop torch's foreach fallback runs).
+"""
+import functools
+import types
+import warnings
 
 from ... import _C
 from ..._grad_mode import no_grad
 
-
-def _grads(parameters):
-    if isinstance(parameters, _C.TensorBase):
-        parameters = [parameters]
-    return [p.grad for p in parameters if p.grad is not None]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def _no_grad(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with no_grad():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def _as_list(tensors):
+    return [tensors] if isinstance(tensors, _C.TensorBase) else list(tensors)
+
+
+@_no_grad
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     from ... import _ops
     from ..._creation import tensor
-    grads = _grads(parameters)
-    max_norm = float(max_norm)
+    tensors = _as_list(tensors)
     norm_type = float(norm_type)
-    if not grads:
+    if len(tensors) == 0:
         return tensor(0.0)
-    with no_grad():
-        if math.isinf(norm_type):
-            norms = [g.detach().abs().max() for g in grads]
-            total = norms[0] if len(norms) == 1 else _ops.stack(norms).max()
-        else:
-            norms = [_ops.norm(g.detach(), norm_type) for g in grads]
-            total = _ops.norm(_ops.stack(norms), norm_type)
-        if error_if_nonfinite and (total.isnan().item() or total.isinf().item()):
-            raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`")
-        clip_coef = max_norm / (total + 1e-6)
-        clip_coef_clamped = clip_coef.clamp(max=1.0)
-        for g in grads:
-            g.mul_(clip_coef_clamped)
-    return total
+    norms = [_ops.norm(t, norm_type) for t in tensors]
+    total_norm = _ops.norm(_ops.stack(norms), norm_type)
+    if error_if_nonfinite and (total_norm.isnan().item() or total_norm.isinf().item()):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
+            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
+            "`error_if_nonfinite=False`")
+    return total_norm
 
 
+@_no_grad
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    max_norm = float(max_norm)
+    if len(grads) == 0:
+        return
+    # torch: max_norm / (total_norm + 1e-6), where float / Tensor is reciprocal() * float
+    clip_coef = (total_norm + 1e-6).reciprocal() * max_norm
+    clip_coef_clamped = clip_coef.clamp(max=1.0)
+    for g in grads:
+        g.mul_(clip_coef_clamped)
+
+
+@_no_grad
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    if isinstance(parameters, _C.TensorBase):
+        parameters = [parameters]
+    else:
+        is_generator = isinstance(parameters, types.GeneratorType)
+        parameters = list(parameters)
+        if is_generator and len(parameters) == 0:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=3)
+    grads = [p.grad for p in parameters if p.grad is not None]
+    total_norm = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    clip_grads_with_norm_(parameters, max_norm, total_norm, foreach)
+    return total_norm
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
+@_no_grad
 def clip_grad_value_(parameters, clip_value, foreach=None):
     clip_value = float(clip_value)
-    with no_grad():
-        for g in _grads(parameters):
-            g.clamp_(min=-clip_value, max=clip_value)
+    for g in [p.grad for p in _as_list(parameters) if p.grad is not None]:
+        g.clamp_(min=-clip_value, max=clip_value)
