@@ -4,7 +4,7 @@
 #include <cmath>
 #include <queue>
 #include <unordered_map>
-#include <unordered_set>
+#include <algorithm>
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "ops/native.h"
@@ -43,12 +43,62 @@ Tensor validate_grad(Node& producer, size_t i, const Edge& e, Tensor g) {
 
 }  // namespace
 
+namespace {
+
+// Per-run bookkeeping for every reachable node, in one flat open-addressing table: no
+// allocation per node (std::unordered_map allocated per entry and dominated small graphs).
+// Local to each run, so reentrant backward (from a hook) and threads need no coordination.
+struct NodeState {
+  Node* key = nullptr;
+  int deps = 0;          // pending producers; -1 once queued
+  bool visited = false;  // reached by the dependency walk
+  bool needed = false;   // on a path to a captured input (autograd.grad / inputs=)
+  int capture = -1;      // first slot in `captures` for this node, or -1
+  TensorList buffer;     // summed incoming gradients, one per forward output
+};
+
+class NodeTable {
+ public:
+  explicit NodeTable(size_t hint) { rehash(std::max<size_t>(16, next_pow2(hint * 2))); }
+  // References stay valid until the next insertion of a new key (which may rehash).
+  NodeState& operator[](Node* n) {
+    NodeState* s = &probe(n);
+    if (s->key) return *s;
+    if ((count_ + 1) * 2 > slots_.size()) { rehash(slots_.size() * 2); s = &probe(n); }
+    s->key = n;
+    ++count_;
+    return *s;
+  }
+  NodeState* find(Node* n) { NodeState& s = probe(n); return s.key ? &s : nullptr; }
+
+ private:
+  static size_t next_pow2(size_t v) { size_t p = 1; while (p < v) p <<= 1; return p; }
+  NodeState& probe(Node* n) {
+    size_t mask = slots_.size() - 1, i = (reinterpret_cast<uintptr_t>(n) >> 4) * 0x9E3779B97F4A7C15ull >> 20 & mask;
+    while (slots_[i].key && slots_[i].key != n) i = (i + 1) & mask;
+    return slots_[i];
+  }
+  void rehash(size_t n) {
+    std::vector<NodeState> old(n);
+    old.swap(slots_);
+    count_ = 0;
+    for (auto& s : old)
+      if (s.key) { NodeState& d = probe(s.key); d = std::move(s); ++count_; }
+  }
+  std::vector<NodeState> slots_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
 TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, bool keep_graph,
                         bool create_graph, const TensorList& inputs, bool allow_unused,
                         bool accumulate_grad) {
   // 1. root edges and their gradients
   std::vector<Edge> root_edges;
   TensorList root_grads;
+  root_edges.reserve(roots.size());
+  root_grads.reserve(roots.size());
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
     Edge e = gradient_edge(r);
@@ -62,37 +112,35 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
       MAG_THROW(Runtime, "Mismatch in shape: grad_output[", i, "] has a shape of ", size_str(g.sizes()),
                 " and output[", i, "] has a shape of ", size_str(r.sizes()), ".");
     }
-    root_edges.push_back(e);
-    root_grads.push_back(g);
+    root_edges.push_back(std::move(e));
+    root_grads.push_back(std::move(g));
   }
 
-  // 2. capture targets (autograd.grad / backward(inputs=...))
+  // 2. capture targets (autograd.grad / backward(inputs=...)): (input_nr, slot) per node
   std::vector<Edge> input_edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Edge e = gradient_edge(inputs[i]);
     if (!e.valid()) MAG_THROW(Runtime, "One of the differentiated Tensors does not require grad");
     input_edges.push_back(e);
   }
-  std::unordered_map<Node*, std::vector<std::pair<uint32_t, size_t>>> captures;  // node -> (input_nr, slot)
-  for (size_t i = 0; i < input_edges.size(); ++i) captures[input_edges[i].fn.get()].push_back({input_edges[i].input_nr, i});
 
-  // 3. dependencies over the reachable graph (iterative DFS, post-order for "needed")
-  std::unordered_map<Node*, int> deps;
-  std::unordered_map<Node*, bool> needed;
+  // 3. dependencies over the reachable graph (iterative DFS; post-order for "needed")
+  NodeTable table(16);
   std::vector<Node*> order;  // post-order
   {
-    std::unordered_set<Node*> seen;
     std::vector<std::pair<Node*, size_t>> stack;
     for (auto& e : root_edges) {
-      if (seen.insert(e.fn.get()).second) stack.push_back({e.fn.get(), 0});
+      NodeState& rs = table[e.fn.get()];
+      if (!rs.visited) { rs.visited = true; stack.push_back({e.fn.get(), 0}); }
       while (!stack.empty()) {
         auto& top = stack.back();
         Node* n = top.first;
         if (top.second < n->next_edges.size()) {
           const Edge& ne = n->next_edges[top.second++];
           if (!ne.valid()) continue;
-          deps[ne.fn.get()] += 1;
-          if (seen.insert(ne.fn.get()).second) stack.push_back({ne.fn.get(), 0});
+          NodeState& cs = table[ne.fn.get()];
+          cs.deps += 1;
+          if (!cs.visited) { cs.visited = true; stack.push_back({ne.fn.get(), 0}); }
         } else {
           order.push_back(n);
           stack.pop_back();
@@ -100,43 +148,58 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
       }
     }
   }
+  std::vector<std::pair<uint32_t, size_t>> captures;  // grouped per node: (input_nr, slot)
+  std::vector<std::pair<Node*, std::pair<uint32_t, size_t>>> cap_list;
+  for (size_t i = 0; i < input_edges.size(); ++i) cap_list.push_back({input_edges[i].fn.get(), {input_edges[i].input_nr, i}});
+  std::stable_sort(cap_list.begin(), cap_list.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  for (size_t i = 0; i < cap_list.size(); ++i) {
+    captures.push_back(cap_list[i].second);
+    NodeState* st = table.find(cap_list[i].first);
+    if (st && st->capture < 0) st->capture = (int)i;
+  }
+  auto for_captures = [&](Node* n, int first, auto&& fn) {
+    for (size_t i = (size_t)first; i < cap_list.size() && cap_list[i].first == n; ++i) fn(captures[i]);
+  };
   bool filter = !inputs.empty();
   if (filter) {
     for (Node* n : order) {
       bool nd = false;
-      for (auto& e : n->next_edges)
-        if (e.valid() && (captures.count(e.fn.get()) || needed[e.fn.get()])) { nd = true; break; }
-      needed[n] = nd;
+      for (auto& e : n->next_edges) {
+        if (!e.valid()) continue;
+        NodeState* c = table.find(e.fn.get());
+        if (c && (c->capture >= 0 || c->needed)) { nd = true; break; }
+      }
+      table.find(n)->needed = nd;
     }
   }
 
   // 4. run
   TensorList captured(inputs.size());
-  std::unordered_map<Node*, TensorList> buffers;
   std::priority_queue<Node*, std::vector<Node*>, ReadyCmp> ready;
   GradModeGuard mode(create_graph);
-  auto add_to_buffer = [&](const Edge& e, Tensor g) {
-    TensorList& buf = buffers[e.fn.get()];
+  auto add_to_buffer = [&](NodeState& st, const Edge& e, Tensor g) {
+    TensorList& buf = st.buffer;
     if (buf.size() < e.fn->input_meta.size()) buf.resize(e.fn->input_meta.size());
     Tensor& slot = buf[e.input_nr];
     if (!g.defined()) return;
     if (!slot.defined()) slot = std::move(g);
     else slot = create_graph ? ag::add(slot, g) : native::binary(BinaryOp::Add, slot, g);
   };
-  std::unordered_map<Node*, std::shared_ptr<Node>> keep_alive;
-  for (size_t i = 0; i < root_edges.size(); ++i) {
-    add_to_buffer(root_edges[i], validate_grad(*root_edges[i].fn, i, root_edges[i], root_grads[i]));
-    keep_alive[root_edges[i].fn.get()] = root_edges[i].fn;
+  for (size_t i = 0; i < root_edges.size(); ++i)
+    add_to_buffer(table[root_edges[i].fn.get()], root_edges[i], validate_grad(*root_edges[i].fn, i, root_edges[i], root_grads[i]));
+  for (auto& e : root_edges) {
+    NodeState& st = table[e.fn.get()];
+    if (st.deps == 0) { ready.push(e.fn.get()); st.deps = -1; }
   }
-  for (auto& e : root_edges)
-    if (deps[e.fn.get()] == 0) { ready.push(e.fn.get()); deps[e.fn.get()] = -1; }
 
   while (!ready.empty()) {
     Node* n = ready.top();
     ready.pop();
     std::shared_ptr<Node> hold = n->shared_from_this();
-    TensorList in = std::move(buffers[n]);
-    buffers.erase(n);
+    NodeState* nst = table.find(n);
+    TensorList in = std::move(nst->buffer);
+    bool needed = nst->needed;
+    int cap_first = nst->capture;
     in.resize(n->input_meta.size());
     // tensor pre-hooks and retain_grad
     for (auto& h : n->tensor_pre_hooks) {
@@ -152,11 +215,9 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
       if (!ex.grad) ex.grad = native::clone(in[rg.first]).ptr();
       else ex.grad = native::binary(BinaryOp::Add, Tensor(ex.grad), in[rg.first]).ptr();
     }
-    auto cap = captures.find(n);
-    if (cap != captures.end() && !accumulate_grad) {
-      for (auto& c : cap->second) captured[c.second] = in[c.first];
-    }
-    bool run = !filter || needed[n] || (accumulate_grad && cap != captures.end());
+    if (cap_first >= 0 && !accumulate_grad)
+      for_captures(n, cap_first, [&](const std::pair<uint32_t, size_t>& c) { captured[c.second] = in[c.first]; });
+    bool run = !filter || needed || (accumulate_grad && cap_first >= 0);
     if (!run) continue;
     for (auto* h : n->pre_hooks) g_py.call_node_hook(h, n, in, in, true);
     TensorList grad_outputs_copy;
@@ -185,9 +246,9 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
     for (size_t i = 0; i < n->next_edges.size() && i < out.size(); ++i) {
       const Edge& e = n->next_edges[i];
       if (!e.valid()) continue;
-      add_to_buffer(e, validate_grad(*n, i, e, std::move(out[i])));
-      int& d = deps[e.fn.get()];
-      if (--d == 0) { ready.push(e.fn.get()); d = -1; }
+      NodeState& st = *table.find(e.fn.get());  // reachable, so present; the table never shrinks
+      add_to_buffer(st, e, validate_grad(*n, i, e, std::move(out[i])));
+      if (--st.deps == 0) { ready.push(e.fn.get()); st.deps = -1; }
     }
   }
 

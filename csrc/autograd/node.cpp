@@ -118,7 +118,7 @@ void AnomalyMode::set_enabled(bool e, bool c) { g_anomaly = e; g_anomaly_nan = c
 // --- recording
 std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
   auto& ex = leaf.impl()->ext();
-  if (auto acc = ex.grad_accumulator.lock()) return acc;
+  if (ex.grad_accumulator) return ex.grad_accumulator;
   auto acc = std::make_shared<AccumulateGrad>(leaf);
   ex.grad_accumulator = acc;
   return acc;
@@ -182,9 +182,9 @@ void check_inplace(const Tensor& t) {
 }
 
 // --- AccumulateGrad
-AccumulateGrad::AccumulateGrad(Tensor v) : variable(std::move(v)) {
+AccumulateGrad::AccumulateGrad(const Tensor& v) : variable_(v.ptr()) {
   sequence_nr = UINT64_MAX;  // runs as soon as it is ready, like torch's
-  input_meta.push_back(InputMeta{variable.sizes(), variable.dtype(), variable.device()});
+  input_meta.push_back(InputMeta{v.sizes(), v.dtype(), v.device()});
 }
 
 static bool stealable(const Tensor& g) {
@@ -218,7 +218,8 @@ void accumulate_into_grad(const Tensor& variable, const Tensor& new_grad) {
 TensorList AccumulateGrad::apply(TensorList&& grads) {
   Tensor g = std::move(grads[0]);
   grads.clear();
-  if (!g.defined()) return {};
+  Tensor variable = this->variable();
+  if (!g.defined() || !variable.defined()) return {};  // a dead leaf's gradient is unobservable
   if (variable.impl()->extra && g_py.call_tensor_hook) {
     // leaf hooks run before accumulation and may replace the gradient
     auto hooks = variable.impl()->extra->hooks;

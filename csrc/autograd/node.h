@@ -94,8 +94,9 @@ struct FnNode : Node {
 };
 
 struct AccumulateGrad : Node {
-  Tensor variable;
-  explicit AccumulateGrad(Tensor v);
+  std::weak_ptr<TensorImpl> variable_;  // Note [leaf owns its accumulator] (core/tensor.h)
+  explicit AccumulateGrad(const Tensor& v);
+  Tensor variable() const { return Tensor(variable_.lock()); }
   std::string name() const override { return "AccumulateGrad"; }
   TensorList apply(TensorList&& grads) override;
   bool is_accumulate_grad() const override { return true; }

@@ -25,22 +25,61 @@ Storage::~Storage() {
   if (deleter) deleter(ctx, data);
 }
 
-std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
-  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
-  auto s = std::make_shared<Storage>();
+static void* cpu_alloc(size_t nbytes, size_t& rounded) {
+  // Below a page, plain malloc (16-byte aligned, served from glibc's fast bins); above it,
+  // 64-byte alignment for vector loads. memalign on small sizes is slow (malloc_consolidate).
   size_t n = nbytes ? (nbytes + 63) & ~size_t(63) : 64;
-  void* p = std::aligned_alloc(64, n);
+  void* p = n <= 4096 ? std::malloc(n) : std::aligned_alloc(64, n);
   if (!p) {
     MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:124] . DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
               nbytes, " bytes. Error code 12 (Cannot allocate memory)");
   }
-  s->data = p;
+  g_cpu_bytes.fetch_add((int64_t)n, std::memory_order_relaxed);
+  rounded = n;
+  return p;
+}
+
+std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
+  auto s = std::make_shared<Storage>();
+  size_t n;
+  s->data = cpu_alloc(nbytes, n);
   s->nbytes = nbytes;
   s->device = device;
   s->deleter = cpu_free;
   s->ctx = (void*)n;  // the rounded size, for the in-use count
-  g_cpu_bytes.fetch_add((int64_t)n, std::memory_order_relaxed);
   return s;
+}
+
+namespace {
+// A fresh tensor's storage and version counter share one allocation; tiny tensors (up to
+// kInlineBytes, e.g. scalars and loss values) keep their data in it too.
+constexpr size_t kInlineBytes = 64;
+struct StorageBlock {
+  Storage storage;
+  VersionCounter version;
+  alignas(16) char inline_data[kInlineBytes];  // 16, not 64: over-aligned new is slow
+  StorageBlock() { g_cpu_bytes.fetch_add(kInlineBytes, std::memory_order_relaxed); }
+  ~StorageBlock() { g_cpu_bytes.fetch_sub(kInlineBytes, std::memory_order_relaxed); }
+};
+}  // namespace
+
+static void fresh_storage(TensorImpl& impl, size_t nbytes, Device device) {
+  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
+  auto block = std::make_shared<StorageBlock>();
+  Storage& st = block->storage;
+  if (nbytes <= kInlineBytes) {
+    st.data = block->inline_data;
+  } else {
+    size_t n;
+    st.data = cpu_alloc(nbytes, n);
+    st.deleter = cpu_free;
+    st.ctx = (void*)n;
+  }
+  st.nbytes = nbytes;
+  st.device = device;
+  impl.storage = std::shared_ptr<Storage>(block, &block->storage);
+  impl.version = std::shared_ptr<VersionCounter>(block, &block->version);
 }
 
 TensorImpl::~TensorImpl() {
@@ -96,8 +135,7 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
   impl->device = device;
   double bytes = (double)impl->numel * itemsize(dtype);
   if (bytes > 9.0e18) MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=", impl->numel);
-  impl->storage = Storage::allocate((size_t)impl->numel * itemsize(dtype), device);
-  impl->version = std::make_shared<VersionCounter>();
+  fresh_storage(*impl, (size_t)impl->numel * itemsize(dtype), device);
   if (t_inference_mode) impl->ext().is_inference = true;
   return Tensor(std::move(impl));
 }

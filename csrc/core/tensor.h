@@ -45,7 +45,9 @@ class Tensor;
 // Rarely-used autograd state, allocated only when needed.
 struct AutogradExtra {
   std::shared_ptr<TensorImpl> grad;
-  std::weak_ptr<Node> grad_accumulator;
+  // Note [leaf owns its accumulator]: the leaf holds its AccumulateGrad strongly and the node
+  // holds the leaf weakly (torch does the reverse), so a leaf's node is made once, not per graph.
+  std::shared_ptr<Node> grad_accumulator;
   std::shared_ptr<TensorImpl> view_base;  // set for views: the tensor whose storage this views
   bool retains_grad = false;
   bool is_inference = false;

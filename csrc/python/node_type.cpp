@@ -66,7 +66,7 @@ static PyObject* node_next_functions(PyObject* self, void*) {
 
 static PyObject* node_variable(PyObject* self, void*) {
   Node* n = ((PyNode*)self)->node.get();
-  if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) return wrap(acc->variable);
+  if (auto* acc = dynamic_cast<AccumulateGrad*>(n)) return wrap(acc->variable());
   PyErr_SetString(PyExc_AttributeError, "'Node' object has no attribute 'variable'");
   return nullptr;
 }

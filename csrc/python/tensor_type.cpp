@@ -270,6 +270,9 @@ static int set_data(PyObject* self, PyObject* v, void*) {
   const Tensor& t = unwrap(self);
   const Tensor& s = unwrap(v);
   TensorImpl* i = t.impl();
+  // the leaf's AccumulateGrad recorded the old metadata; a new one is made on next use
+  if (i->extra && (s.dtype() != t.dtype() || s.sizes() != t.sizes() || s.device() != t.device()))
+    i->extra->grad_accumulator.reset();
   i->storage = s.impl()->storage;
   i->sizes = s.sizes();
   i->strides = s.strides();
