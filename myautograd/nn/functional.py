@@ -68,6 +68,12 @@ def elu(input, alpha=1.0, inplace=False):
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
+    if approximate == "tanh" and input.requires_grad and _C._is_grad_enabled():
+        # core bug: GeluBackward0 for approximate='tanh' drops the +1 in d(inner)/dx, so the
+        # gradient is wrong; compose torch's formula from differentiable ops instead
+        k_beta, k_kappa = 0.7978845608028654, 0.044715
+        inner = (input + input * input * input * k_kappa) * k_beta
+        return input * 0.5 * (_ops.tanh(inner) + 1)
     return _C._gelu(input, approximate == "tanh")
 
 

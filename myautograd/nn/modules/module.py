@@ -2,15 +2,26 @@
 (named_* with prefix/recurse/remove_duplicate), modes, dtype/device moves, forward hooks,
 state_dict/load_state_dict with torch's metadata, result type and error texts, and repr."""
 import itertools
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _C
 from ..._grad_mode import no_grad
 from ..._tensor import Tensor
-from ...utils._incompatible import IncompatibleKeys
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """load_state_dict's result; repr as torch's (class name _IncompatibleKeys)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
+
+    __str__ = __repr__
 
 
 def _typename(obj):
@@ -492,7 +503,7 @@ class Module:
         if errors:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(errors)))
-        return IncompatibleKeys(missing, unexpected)
+        return _IncompatibleKeys(missing, unexpected)
 
     # ---- repr
     def extra_repr(self):
