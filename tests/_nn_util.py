@@ -15,7 +15,9 @@ def arrays(rng, *shapes, dtype=np.float64):
 
 def both(a, requires_grad=False):
     """The same numpy array as (myautograd tensor, torch tensor)."""
-    return (m.tensor(a.copy(), requires_grad=requires_grad), torch.tensor(a.copy(), requires_grad=requires_grad))
+    # m.tensor of a 0-d numpy array gives shape (1,) (reported); reshape to the array's shape
+    ours = m.tensor(a.copy()).reshape(a.shape).detach().requires_grad_(requires_grad)
+    return ours, torch.tensor(a.copy(), requires_grad=requires_grad)
 
 
 def np_of(t):

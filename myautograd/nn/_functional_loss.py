@@ -194,6 +194,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "is deprecated. Please ensure they have the same size.")
     if weight is not None:
         weight = weight.expand(_ops.broadcast_shapes(target.size(), weight.size()))
+    if target.requires_grad and _C._is_grad_enabled():
+        # the core's BinaryCrossEntropyBackward0 gives no target gradient: compose torch's formula
+        loss = (target - 1) * _C._clamp(_ops.log1p(-input), -100, None) - target * _C._clamp(_ops.log(input), -100, None)
+        return _reduce(loss * weight if weight is not None else loss, reduction)
     return _C._bce(input, target, weight, r)
 
 
@@ -203,6 +207,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     r = _reduction(reduction)
     if target.size() != input.size():
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+    if target.requires_grad and _C._is_grad_enabled():
+        # the core's node gives no target gradient: compose torch's formula (max_val trick)
+        max_val = _C._clamp(-input, 0, None)
+        soft = _ops.log(_ops.exp(-max_val) + _ops.exp(-input - max_val))
+        if pos_weight is not None:
+            log_weight = (pos_weight - 1) * target + 1
+            loss = (1 - target) * input + log_weight * (soft + max_val)
+        else:
+            loss = (1 - target) * input + max_val + soft
+        return _reduce(loss * weight if weight is not None else loss, reduction)
     return _C._bce_logits(input, target, weight, pos_weight, r)
 
 
