@@ -171,7 +171,9 @@ def _ce_smoothed(logp, target, weight, r, ignore_index, ls, cdim, C):
     if r == 1:
         keep = _ops.logical_not(ignore)
         if weight is not None:
-            ret = smooth.sum() / _C._index_select(weight, 0, target[keep].reshape(-1)).sum()
+            # weight.gather(target[keep]).sum(), written without boolean indexing (0-d targets)
+            safe = _C._where(ignore, _C._full([], 0, target.dtype), target).reshape(-1)
+            ret = smooth.sum() / (_C._index_select(weight, 0, safe) * keep.reshape(-1)).sum()
         else:
             ret = smooth.sum() / keep.sum()
     elif r == 2:
