@@ -138,7 +138,8 @@ class RNNBase(Module):
     def forward(self, input, hx=None):
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
         if input.dim() not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D input instead")
+            what = "D tensor" if name == "RNN" else "D"
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}{what} instead")
         batched = input.dim() == 3
         lstm = self.mode == "LSTM"
         if not batched:
@@ -292,9 +293,10 @@ class RNNCellBase(Module):
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
         if hx is not None:
-            for t in (hx if n_states == 2 else (hx,)):
+            for i, t in enumerate(hx if n_states == 2 else (hx,)):
                 if t.dim() not in (1, 2):
-                    raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {t.dim()}D instead")
+                    what = f"hx[{i}]" if n_states == 2 else "hidden"
+                    raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {t.dim()}D instead")
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)
