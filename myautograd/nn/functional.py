@@ -239,6 +239,15 @@ def pad(input, pad, mode="constant", value=None):
     if len(pad) // 2 > input.dim():
         raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
                            f"but got padding length {len(pad)} and input of dimension {input.dim()}")
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "constant" and (input.dim(), len(pad)) not in ((2, 2), (3, 2), (3, 4), (4, 4), (4, 6), (5, 6)):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
     out = input
     for i in range(len(pad) // 2):
         d = input.dim() - 1 - i
@@ -266,6 +275,4 @@ def pad(input, pad, mode="constant", value=None):
                                    f"but got: padding ({lo}, {hi}) at dimension {d} of input {list(input.shape)}")
             idx = tensor(_pad_index(n, lo, hi, mode), dtype=_C.int64)
             out = _C._index_select(out, d, idx)
-        else:
-            raise NotImplementedError(f"Unsupported padding mode: {mode}")
     return out
