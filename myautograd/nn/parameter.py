@@ -15,6 +15,8 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__
+
     def __reduce_ex__(self, proto):
         from ..serialization import _param_reduce
         return _param_reduce(self)
