@@ -10,7 +10,7 @@ over rounds of chunk_time / (n * ops per iteration). The garbage collector stays
 (as in real scripts); gc.collect() runs before every chunk.
 
 W7 runs child processes (alternating libraries): each child times `import <lib>` with
-perf_counter, then runs W3 for W7_STEPS steps and reports its peak RSS (ru_maxrss).
+perf_counter, then runs W3 for W7_STEPS steps and reports its peak RSS (VmHWM).
 """
 import gc
 import json
@@ -251,7 +251,8 @@ def write_results(path, rows, info, summary, repeats, argv, skipped):
          f"- load average at the start / end of the run: {info.get('load0', '?')} / {info['load']} "
          "(1/5/15 min; the machine is shared, timings are noisy)",
          f"- OS: {info['os']}; Python {info['python']}",
-         f"- torch {info['torch']}, torch.get_num_threads() = {info['torch_threads']} (default, left as is)",
+         f"- torch {info['torch']}, torch.get_num_threads() = {info['torch_threads']}"
+         + (" (default, left as is)" if "--torch-threads" not in " ".join(argv) else " (set by --torch-threads)"),
          f"- myautograd {info['myautograd']} (commit {info['commit']}); its elementwise/reduction kernels are "
          f"single-threaded; its matmul calls OpenBLAS, OPENBLAS_NUM_THREADS {info['openblas_threads']}",
          "", "## Results", ""]
@@ -266,7 +267,13 @@ def write_results(path, rows, info, summary, repeats, argv, skipped):
           "- W3-W6 parameters and inputs are deterministic (sin of arange), not random, so both libraries",
           "  compute the same numbers.",
           "- W7: each child process times `import <lib>` in-process, then runs W3 for "
-          f"{W.W7_STEPS} steps and reports ru_maxrss."]
+          f"{W.W7_STEPS} steps and reports its peak RSS",
+          "  (VmHWM from /proc/self/status: ru_maxrss would report the parent's peak, carried across fork+exec).",
+          "- Spread: the min..max over repeats is listed below; a figure whose max/min exceeds 2 is marked NOISY.",
+          "  torch's 2 OpenMP threads degrade badly when the 2 cores are also busy with other processes (W4:",
+          "  a torch LSTM step measured 4 ms on a quiet machine and 0.2-3 s while compilers ran; W6 8 ms vs",
+          "  100 ms), so check the load averages above before trusting a figure; `--torch-threads 1` gives",
+          "  a single-threaded torch baseline that suffers less from the contention."]
     for r in rows:
         if r.note or r.error:
             noisy = r.torch_spread and max(r.torch_spread[1] / r.torch_spread[0], r.ours_spread[1] / r.ours_spread[0]) > 2
@@ -297,6 +304,8 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=5, help="timed repeats per library (default 5)")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
                    help="cuda: also run W8 (W3-W6 on cuda against torch on cuda)")
+    p.add_argument("--torch-threads", type=int, default=None,
+                   help="torch.set_num_threads(N) before timing (default: leave torch's default)")
     p.add_argument("--write", action="store_true", help="write bench/RESULTS.md even with --only")
     p.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     a = p.parse_args(argv)
@@ -307,6 +316,8 @@ def main(argv=None):
 
     import torch
     import myautograd
+    if a.torch_threads:
+        torch.set_num_threads(a.torch_threads)
     libs = [("torch", torch), ("myautograd", myautograd)]
     log = lambda s: print(s, flush=True)
     log(f"bench: torch {torch.__version__} ({torch.get_num_threads()} threads) vs myautograd "
