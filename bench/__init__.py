@@ -1,0 +1,1 @@
+"""bench: torch vs myautograd timings (python -m bench)."""
