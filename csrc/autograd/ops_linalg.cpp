@@ -60,7 +60,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da == 1 && db == 2) {
     if (a.sizes()[0] != b.sizes()[0])
       MAG_THROW(Runtime, "mat1 and mat2 shapes cannot be multiplied (1x", a.sizes()[0], " and ", b.sizes()[0], "x", b.sizes()[1], ")");
-    return squeeze(mm(unsqueeze(a, 0), b), std::vector<int64_t>{0});
+    return squeeze(mm(unsqueeze(a, 0), b), std::vector<int64_t>{0}, "SqueezeBackward4");  // torch: .squeeze_(0)
   }
   if (da == 2 && db == 2) return mm(a, b);
   if (da >= 3 && db <= 2) {

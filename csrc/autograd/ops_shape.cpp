@@ -34,7 +34,11 @@ Tensor view(const Tensor& a, const Shape& sizes) {
 Tensor reshape(const Tensor& a, const Shape& sizes) {
   Shape target = native::infer_size(sizes.vec(), a.numel());
   Shape st;
-  if (native::view_strides(a, target, st)) return view(a, target);
+  if (native::view_strides(a, target, st)) {
+    // torch: a contiguous input is view()ed; a viewable strided one goes through _reshape_alias
+    if (a.is_contiguous()) return view(a, target);
+    return record_view(a, native::view(a, target), "ReshapeAliasBackward0", deriv::view_bw, {}, {a.sizes()});
+  }
   // copies: torch records the clone and an _unsafe_view of it
   Tensor c = clone(a);
   Tensor out = make_view(c, target, contiguous_strides(target), 0);
@@ -70,10 +74,10 @@ Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes) {
   return record_view(a, out, "ExpandBackward0", deriv::expand_bw, {}, {a.sizes()});
 }
 
-Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims) {
+Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const char* name) {
   Tensor out = native::squeeze(a, dims);
-  return record_view(a, out, dims ? (dims->size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2") : "SqueezeBackward0",
-                     deriv::squeeze_bw, {}, {a.sizes()});
+  if (!name) name = dims ? (dims->size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2") : "SqueezeBackward0";
+  return record_view(a, out, name, deriv::squeeze_bw, {}, {a.sizes()});
 }
 
 Tensor unsqueeze(const Tensor& a, int64_t dim) {
@@ -150,13 +154,13 @@ TensorList unbind(const Tensor& a, int64_t dim) {
   return outs;
 }
 
-TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim) {
+TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim, bool with_sizes) {
   int64_t d = wrap_dim(dim, a.dim());
   TensorList outs;
   int64_t off = 0;
   for (auto s : sizes) { outs.push_back(as_view(a, native::slice(a, d, off, off + s, 1))); off += s; }
   if (needs({&a})) {
-    auto n = make_fn_node("SplitBackward0", deriv::split_bw, {&a});
+    auto n = make_fn_node(with_sizes ? "SplitWithSizesBackward0" : "SplitBackward0", deriv::split_bw, {&a});
     n->ints = {d};
     for (auto s : sizes) n->ints.push_back(s);
     n->shapes = {a.sizes()};
@@ -250,7 +254,9 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
   Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
   if (needs({&a, &value})) {
     Tensor none;
-    auto n = make_fn_node("MaskedFillBackward0", deriv::masked_fill_bw, {&a, &none, &value});
+    // torch: masked_fill.Scalar is MaskedFillBackward0, masked_fill.Tensor MaskedFillBackward1
+    const char* name = value.impl()->is_wrapped_number ? "MaskedFillBackward0" : "MaskedFillBackward1";
+    auto n = make_fn_node(name, deriv::masked_fill_bw, {&a, &none, &value});
     n->saved.resize(1);
     n->saved[0].save(native::expand_to(mask, shape), false);
     set_history(out, n);

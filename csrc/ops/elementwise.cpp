@@ -45,7 +45,7 @@ DType result_type(const Tensor& a, const Tensor& b) {
 Shape broadcast_shapes(const Shape& a, const Shape& b) {
   size_t n = std::max(a.size(), b.size());
   Shape out(n);
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = n; i-- > 0;) {  // trailing dims first: torch reports the last mismatch
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     if (da != db && da != 1 && db != 1)
@@ -164,7 +164,7 @@ static DType binary_compute_dtype(BinaryOp op, DType rt) {
 
 static void check_binary_dtypes(BinaryOp op, DType ct) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
-    MAG_THROW(Runtime, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
+    MAG_THROW(NotImplemented, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
               "_cpu\" not implemented for '", scalar_type_name(ct), "'");
   if (op == BinaryOp::Sub && ct == DType::Bool)
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");

@@ -75,6 +75,8 @@ FN(f_pow) { A; Tensor x, y; if (!a.check(2, "_pow") || !to_tensor_or_scalar(a[0]
   if (x.impl()->is_wrapped_number) { Scalar s; to_scalar(a[0], s); return wrap(ag::rpow_scalar(s, y)); }
   return wrap(ag::binary(BinaryOp::Pow, x, y));
   MAG_CATCH(nullptr) }
+FN(f_div_mode) { A; Tensor x, y; bool fl; if (!a.check(3, "_div_mode") || !to_tensor_or_scalar(a[0], x) || !to_tensor_or_scalar(a[1], y) || !B(a[2], fl)) return nullptr;
+  MAG_TRY return wrap(ag::div_mode(x, y, fl)); MAG_CATCH(nullptr) }
 FN(f_rsub) { A; Tensor x; Scalar s, al; if (!a.check(3, "_rsub") || !T(a[0], x) || !to_scalar(a[1], s) || !to_scalar(a[2], al)) return nullptr;
   MAG_TRY return wrap(ag::rsub_scalar(x, s, al)); MAG_CATCH(nullptr) }
 FN(f_where) { A; Tensor c, x, y; if (!a.check(3, "_where") || !T(a[0], c) || !to_tensor_or_scalar(a[1], x) || !to_tensor_or_scalar(a[2], y)) return nullptr;
@@ -163,6 +165,8 @@ FN(f_unbind) { A; Tensor x; int64_t d; if (!a.check(2, "_unbind") || !T(a[0], x)
   MAG_TRY return wrap_list(ag::unbind(x, d)); MAG_CATCH(nullptr) }
 FN(f_split) { A; Tensor x; std::vector<int64_t> s; int64_t d; if (!a.check(3, "_split") || !T(a[0], x) || !to_int_list(a[1], s) || !I(a[2], d)) return nullptr;
   MAG_TRY return wrap_list(ag::split(x, s, d)); MAG_CATCH(nullptr) }
+FN(f_split_with_sizes) { A; Tensor x; std::vector<int64_t> s; int64_t d; if (!a.check(3, "_split_with_sizes") || !T(a[0], x) || !to_int_list(a[1], s) || !I(a[2], d)) return nullptr;
+  MAG_TRY return wrap_list(ag::split(x, s, d, true)); MAG_CATCH(nullptr) }
 
 // --- joins and indexing
 FN(f_cat) { A; TensorList ts; int64_t d; if (!a.check(2, "_cat") || !to_tensor_list(a[0], ts) || !I(a[1], d)) return nullptr;
@@ -541,7 +545,7 @@ FN(f_retain_grad) { A; if (!a.check(1, "_retain_grad")) return nullptr; return t
 
 #define DEF(name, fn) {name, (PyCFunction)fn, METH_VARARGS, nullptr}
 PyMethodDef function_defs[] = {
-    DEF("_unary", f_unary), DEF("_binary", f_binary), DEF("_pow", f_pow), DEF("_rsub", f_rsub),
+    DEF("_unary", f_unary), DEF("_binary", f_binary), DEF("_pow", f_pow), DEF("_rsub", f_rsub), DEF("_div_mode", f_div_mode),
     DEF("_where", f_where), DEF("_clamp", f_clamp),
     DEF("_sum", f_sum), DEF("_mean", f_mean), DEF("_prod", f_prod), DEF("_amax", f_amax), DEF("_max_all", f_max_all),
     DEF("_max_dim", f_max_dim), DEF("_argmax", f_argmax), DEF("_all_any", f_all_any), DEF("_var", f_var),
@@ -552,7 +556,7 @@ PyMethodDef function_defs[] = {
     DEF("_contiguous", f_contiguous), DEF("_to_dtype", f_to_dtype), DEF("_detach", f_detach), DEF("_unbind", f_unbind),
     DEF("_split", f_split), DEF("_cat", f_cat), DEF("_stack", f_stack), DEF("_index_select", f_index_select),
     DEF("_index_flat", f_index_flat), DEF("_gather", f_gather), DEF("_scatter", f_scatter),
-    DEF("_masked_fill", f_masked_fill), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
+    DEF("_masked_fill", f_masked_fill), DEF("_split_with_sizes", f_split_with_sizes), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
     DEF("_mm", f_mm), DEF("_bmm", f_bmm), DEF("_mv", f_mv), DEF("_dot", f_dot), DEF("_matmul", f_matmul),
     DEF("_addmm", f_addmm), DEF("_mse_loss", f_mse_loss), DEF("_nll_loss", f_nll_loss), DEF("_bce", f_bce),
     DEF("_bce_logits", f_bce_logits), DEF("_leaky_relu", f_leaky_relu), DEF("_elu", f_elu), DEF("_gelu", f_gelu),
