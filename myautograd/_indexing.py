@@ -59,8 +59,8 @@ def getitem(t, idx):
             if dim >= x.ndim:
                 raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
             x = _C._select(x, dim, _int(i))
-    if x is t:
-        x = _C._slice(t, 0, None, None, 1) if t.ndim else _C._view(t, [])
+    if x is t:  # torch: x[:] is a slice; x[...], x[()], x[..., :] an alias
+        x = _C._slice(t, 0, None, None, 1) if isinstance(idx, slice) and t.ndim else _C._alias(t)
     return x
 
 

@@ -547,7 +547,11 @@ for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"),
 def _assign_op(fn):
     """In-place form of an out-of-place op: the result written back through _inplace_assign."""
     def f(self, *args, **kwargs):
-        return _C._inplace_assign(self, fn(self, *args, **kwargs))
+        r = fn(self, *args, **kwargs)
+        if r.shape != self.shape:
+            raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} and output tensor size "
+                               f"{list(r.shape)} should match")
+        return _C._inplace_assign(self, r)
     return f
 
 

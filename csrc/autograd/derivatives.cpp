@@ -475,8 +475,8 @@ TensorList scatter_bw(FnNode& n, const TensorList& g) {
   int64_t dim = n.ints[0];
   Tensor gself, gsrc;
   if (n.needs_grad(0)) gself = n.flag ? g[0] : ag::scatter(g[0], dim, idx, native::zeros(idx.sizes(), g[0].dtype()), false);
-  if (n.needs_grad(2)) gsrc = ag::gather(g[0], dim, idx);
-  return {gself, Tensor(), gsrc};
+  if (n.needs_grad(1)) gsrc = ag::gather(g[0], dim, idx);
+  return {gself, gsrc};
 }
 
 TensorList masked_fill_bw(FnNode& n, const TensorList& g) {

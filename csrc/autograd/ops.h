@@ -45,6 +45,7 @@ Tensor reshape(const Tensor& a, const Shape& sizes);
 Tensor permute(const Tensor& a, const std::vector<int64_t>& dims);
 Tensor transpose(const Tensor& a, int64_t d0, int64_t d1);
 Tensor t(const Tensor& a);
+Tensor alias(const Tensor& a);  // AliasBackward0 (x[...])
 Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes);
 // name: the node name when it differs from squeeze's own (matmul's squeeze_ is SqueezeBackward4)
 Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const char* name = nullptr);

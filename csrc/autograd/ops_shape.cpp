@@ -31,6 +31,11 @@ Tensor view(const Tensor& a, const Shape& sizes) {
   return record_view(a, native::view(a, sizes), "ViewBackward0", deriv::view_bw, {}, {a.sizes()});
 }
 
+// x[...] and x[()] in torch: a same-geometry view recorded as AliasBackward0
+Tensor alias(const Tensor& a) {
+  return record_view(a, make_view(a, a.sizes(), a.strides(), a.offset()), "AliasBackward0", deriv::view_bw, {}, {a.sizes()});
+}
+
 Tensor reshape(const Tensor& a, const Shape& sizes) {
   Shape target = native::infer_size(sizes.vec(), a.numel());
   Shape st;
@@ -236,8 +241,8 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
 Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src, bool add) {
   Tensor out = native::scatter(a, dim, index, src, add);
   if (needs({&a, &src})) {
-    Tensor none;
-    auto n = make_fn_node(add ? "ScatterAddBackward0" : "ScatterBackward0", deriv::scatter_bw, {&a, &none, &src});
+    // edges for self and src only, as torch (its errors count gradients that way)
+    auto n = make_fn_node(add ? "ScatterAddBackward0" : "ScatterBackward0", deriv::scatter_bw, {&a, &src});
     n->ints = {wrap_dim(dim, a.dim())};
     n->flag = add;
     n->saved.resize(1);
@@ -248,8 +253,11 @@ Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& 
 }
 
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
+  // torch prints the C++ type name here (float, long int, ...)
+  static const char* cpp_name[] = {"bool", "unsigned char", "signed char", "short int", "int", "long int",
+                                   "c10::Half", "c10::BFloat16", "float", "double"};
   MAG_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
-            std::string(dtype_name(mask.dtype())).substr(6));
+            cpp_name[(int)mask.dtype()]);
   Shape shape = native::broadcast_shapes(a.sizes(), mask.sizes());
   Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
   if (needs({&a, &value})) {

@@ -187,12 +187,13 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   check_same_device(self, other);
   DType rt = result_type(self, other);
   DType ct = binary_compute_dtype(op, rt);
-  check_binary_dtypes(op, ct);
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
-  // in-place: the result must be castable to self's dtype (no float -> int)
+  // in-place: the result must be castable to self's dtype (no float -> int); torch checks this
+  // before the kernel's dtype support (x_int.bitwise_and_(2.5) is a cast error)
   if ((is_floating(out_dt) && !is_floating(self.dtype())) || (out_dt != DType::Bool && self.dtype() == DType::Bool && binary_kind(op) == 0))
     MAG_THROW(Runtime, "result type ", scalar_type_name(out_dt), " can't be cast to the desired output type ",
               scalar_type_name(self.dtype()));
+  check_binary_dtypes(op, ct);
   Shape shape = broadcast_shapes(self.sizes(), other.sizes());
   if (shape != self.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",

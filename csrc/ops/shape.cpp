@@ -248,12 +248,12 @@ Tensor stack(const TensorList& ts, int64_t dim) {
   return cat(us, d);
 }
 
-static void check_index_tensor(const Tensor& index, const char* fn) {
-  MAG_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, fn, "(): Expected dtype int32/int64 for index");
+static void check_index_tensor(const Tensor& index, const char* fn, const char* types = "int32/int64") {
+  MAG_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, fn, "(): Expected dtype ", types, " for index");
 }
 
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
-  check_index_tensor(index_in, "index_select");
+  check_index_tensor(index_in, "index_select", "int32 or int64");
   MAG_CHECK_KIND(index_in.dim() <= 1, Index, "index_select(): Index is supposed to be a vector");
   Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, a.dim());

@@ -161,6 +161,7 @@ FN(f_contiguous) { A; Tensor x; if (!a.check(1, "_contiguous") || !T(a[0], x)) r
 FN(f_to_dtype) { A; Tensor x; DType d; bool cp; if (!a.check(3, "_to_dtype") || !T(a[0], x) || !to_dtype(a[1], d) || !B(a[2], cp)) return nullptr;
   MAG_TRY return wrap(ag::to_dtype(x, d, cp)); MAG_CATCH(nullptr) }
 FN(f_detach) { A; Tensor x; if (!a.check(1, "_detach") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(ag::detach(x)); MAG_CATCH(nullptr) }
+FN(f_alias) { A; Tensor x; if (!a.check(1, "_alias") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(ag::alias(x)); MAG_CATCH(nullptr) }
 FN(f_unbind) { A; Tensor x; int64_t d; if (!a.check(2, "_unbind") || !T(a[0], x) || !I(a[1], d)) return nullptr;
   MAG_TRY return wrap_list(ag::unbind(x, d)); MAG_CATCH(nullptr) }
 FN(f_split) { A; Tensor x; std::vector<int64_t> s; int64_t d; if (!a.check(3, "_split") || !T(a[0], x) || !to_int_list(a[1], s) || !I(a[2], d)) return nullptr;
@@ -556,7 +557,7 @@ PyMethodDef function_defs[] = {
     DEF("_contiguous", f_contiguous), DEF("_to_dtype", f_to_dtype), DEF("_detach", f_detach), DEF("_unbind", f_unbind),
     DEF("_split", f_split), DEF("_cat", f_cat), DEF("_stack", f_stack), DEF("_index_select", f_index_select),
     DEF("_index_flat", f_index_flat), DEF("_gather", f_gather), DEF("_scatter", f_scatter),
-    DEF("_masked_fill", f_masked_fill), DEF("_split_with_sizes", f_split_with_sizes), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
+    DEF("_masked_fill", f_masked_fill), DEF("_split_with_sizes", f_split_with_sizes), DEF("_alias", f_alias), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
     DEF("_mm", f_mm), DEF("_bmm", f_bmm), DEF("_mv", f_mv), DEF("_dot", f_dot), DEF("_matmul", f_matmul),
     DEF("_addmm", f_addmm), DEF("_mse_loss", f_mse_loss), DEF("_nll_loss", f_nll_loss), DEF("_bce", f_bce),
     DEF("_bce_logits", f_bce_logits), DEF("_leaky_relu", f_leaky_relu), DEF("_elu", f_elu), DEF("_gelu", f_gelu),
