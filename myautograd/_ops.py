@@ -361,6 +361,9 @@ def scatter_add(input, dim, index, src):
 
 
 def masked_fill(input, mask, value):
+    if isinstance(value, _C.TensorBase) and value.dim() != 0:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
     return _C._masked_fill(input, mask, value)
 
 

@@ -242,7 +242,8 @@ Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& 
   Tensor out = native::scatter(a, dim, index, src, add);
   if (needs({&a, &src})) {
     // edges for self and src only, as torch (its errors count gradients that way)
-    auto n = make_fn_node(add ? "ScatterAddBackward0" : "ScatterBackward0", deriv::scatter_bw, {&a, &src});
+    const char* name = add ? "ScatterAddBackward0" : src.impl()->is_wrapped_number ? "ScatterBackward1" : "ScatterBackward0";
+    auto n = make_fn_node(name, deriv::scatter_bw, {&a, &src});
     n->ints = {wrap_dim(dim, a.dim())};
     n->flag = add;
     n->saved.resize(1);

@@ -182,7 +182,10 @@ FN(f_gather) { A; Tensor x, i; int64_t d; if (!a.check(3, "_gather") || !T(a[0],
   MAG_TRY return wrap(ag::gather(x, d, i)); MAG_CATCH(nullptr) }
 FN(f_scatter) { A; Tensor x, i, s; int64_t d; bool add; if (!a.check(5, "_scatter") || !T(a[0], x) || !I(a[1], d) || !T(a[2], i) || !to_tensor_or_scalar(a[3], s) || !B(a[4], add)) return nullptr;
   MAG_TRY
-  if (s.impl()->is_wrapped_number) s = native::expand_to(native::to_dtype(s, x.dtype()), i.sizes());
+  if (s.impl()->is_wrapped_number) {
+    s = native::expand_to(native::to_dtype(s, x.dtype()), i.sizes());
+    s.impl()->is_wrapped_number = true;  // still a Scalar value: ag::scatter names it ScatterBackward1
+  }
   return wrap(ag::scatter(x, d, i, s, add));
   MAG_CATCH(nullptr) }
 FN(f_masked_fill) { A; Tensor x, m, v; if (!a.check(3, "_masked_fill") || !T(a[0], x) || !T(a[1], m) || !to_tensor_or_scalar(a[2], v)) return nullptr;
