@@ -28,8 +28,17 @@ def _is_adv(i):
     return isinstance(i, (_C.TensorBase, list)) or (hasattr(i, "__array__") and not isinstance(i, (int, float)))
 
 
+def _scalar_tensors_to_int(idx):
+    """torch treats a 0-d integer tensor index like a Python int (a select, not a gather)."""
+    def conv(i):
+        if isinstance(i, _C.TensorBase) and i.ndim == 0 and not i.dtype.is_floating_point and i.dtype is not _C.bool:
+            return i.item()
+        return i
+    return tuple(conv(i) for i in idx) if isinstance(idx, tuple) else conv(idx)
+
+
 def getitem(t, idx):
-    items = _expand_ellipsis(t, idx)
+    items = _expand_ellipsis(t, _scalar_tensors_to_int(idx))
     if builtins.any(_is_adv(i) or isinstance(i, bool) for i in items):
         return _advanced(t, items)
     x = t
@@ -50,8 +59,8 @@ def getitem(t, idx):
             if dim >= x.ndim:
                 raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
             x = _C._select(x, dim, _int(i))
-    if x is t:
-        x = _C._slice(t, 0, None, None, 1) if t.ndim else _C._view(t, [])
+    if x is t:  # torch: x[:] is a slice; x[...], x[()], x[..., :] an alias
+        x = _C._slice(t, 0, None, None, 1) if isinstance(idx, slice) and t.ndim else _C._alias(t)
     return x
 
 
@@ -60,6 +69,9 @@ def _int(v):
         return None
     if isinstance(v, int):
         return v
+    if not hasattr(v, "__index__"):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                         f"indices (got {type(v).__name__})")
     return v.__index__()
 
 

@@ -46,7 +46,5 @@ def from_numpy(a):
 
 
 def from_numpy_copy(a):
-    a = np.asarray(a)
-    if a.dtype == np.float64 and a.ndim >= 0:
-        pass
-    return _C._clone(from_numpy(np.ascontiguousarray(a)))
+    # np.ascontiguousarray would turn a 0-d array (or numpy scalar) into shape (1,)
+    return _C._clone(from_numpy(np.array(a, order="C", copy=True)))

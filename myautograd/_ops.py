@@ -82,12 +82,8 @@ multiply = mul
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         r = _C._binary(B["Div"], input, other, 1)
-    elif rounding_mode == "floor":
-        r = _C._binary(B["FloorDivide"], input, other, 1)
-    elif rounding_mode == "trunc":
-        r = _C._unary(U["Trunc"], _C._binary(B["Div"], input, other, 1))
-        if not input.dtype.is_floating_point and not (isinstance(other, _C.TensorBase) and other.dtype.is_floating_point) and not isinstance(other, builtins.float):
-            r = r.to(input.dtype)
+    elif rounding_mode in ("floor", "trunc"):
+        r = _C._div_mode(input, other, rounding_mode == "floor")
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     return _out(r, out)
@@ -332,6 +328,7 @@ def split(tensor, split_size_or_sections, dim=0):
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {dim}), but got split_sizes={sizes}")
+        return _C._split_with_sizes(tensor, sizes, dim)  # SplitWithSizesBackward0, as torch
     return _C._split(tensor, sizes, dim)
 
 
@@ -364,6 +361,9 @@ def scatter_add(input, dim, index, src):
 
 
 def masked_fill(input, mask, value):
+    if isinstance(value, _C.TensorBase) and value.dim() != 0:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
     return _C._masked_fill(input, mask, value)
 
 

@@ -387,6 +387,8 @@ class Tensor(_C.TensorBase):
         return _C._copy_(self, src)
 
     def clamp_(self, min=None, max=None):
+        if isinstance(min, _C.TensorBase) or isinstance(max, _C.TensorBase):
+            return _C._inplace_assign(self, _ops.clamp(self, min, max))
         return _C._clamp_(self, min, max)
 
     clip_ = clamp_
@@ -535,7 +537,57 @@ def _inplace_unary(name):
 
 
 for _n in ("Neg", "Abs", "Exp", "Log", "Sqrt", "Sin", "Cos", "Tanh", "Sigmoid", "Relu", "Floor", "Ceil", "Round",
-           "Trunc", "Reciprocal", "Sign", "Rsqrt", "Square"):
+           "Trunc", "Reciprocal", "Sign", "Rsqrt", "Square", "Log1p", "Expm1", "Tan", "Log2", "Log10", "Erf", "Asin",
+           "Acos", "Atan", "Sinh", "Cosh"):
     setattr(Tensor, _n.lower() + "_", _inplace_unary(_n))
+
+
+def _inplace_binary(name):
+    op = B[name]
+
+    def f(self, other):
+        return _C._inplace_binary(op, self, other, 1)
+    return f
+
+
+# in-place binary ops (comparisons and logical ops write their bool result cast to self's dtype)
+for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"),
+                  ("Eq", "eq_"), ("Ne", "ne_"), ("Lt", "lt_"), ("Le", "le_"), ("Gt", "gt_"), ("Ge", "ge_"),
+                  ("LogicalAnd", "logical_and_"), ("LogicalOr", "logical_or_"), ("LogicalXor", "logical_xor_"),
+                  ("BitAnd", "bitwise_and_"), ("BitOr", "bitwise_or_"), ("BitXor", "bitwise_xor_")):
+    setattr(Tensor, _name, _inplace_binary(_n))
+
+
+def _assign_op(fn):
+    """In-place form of an out-of-place op: the result written back through _inplace_assign."""
+    def f(self, *args, **kwargs):
+        r = fn(self, *args, **kwargs)
+        if r.shape != self.shape:
+            raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} and output tensor size "
+                               f"{list(r.shape)} should match")
+        return _C._inplace_assign(self, r)
+    return f
+
+
+Tensor.cumsum_ = _assign_op(_ops.cumsum)
+Tensor.addmm_ = _assign_op(_ops.addmm)
+
+
+def _metadata_op(name):
+    """squeeze_ / unsqueeze_ / transpose_ / t_: self takes the view's sizes and strides."""
+    def f(self, *args):
+        return self.set_(getattr(Tensor, name)(self, *args))
+    return f
+
+
+for _name in ("squeeze", "unsqueeze", "transpose", "t"):
+    setattr(Tensor, _name + "_", _metadata_op(_name))
+
+
+def _logical_not_(self):
+    return self.copy_(_ops.logical_not(self))
+
+
+Tensor.logical_not_ = _logical_not_
 
 _C._set_tensor_class(Tensor)

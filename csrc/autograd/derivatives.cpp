@@ -118,7 +118,10 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
       if (nb) gb = mul(gr, div(neg(a), den));
       break;
     }
+    case BinaryOp::FloorDivide:  // torch has no formula: its node is NotImplemented
+      MAG_THROW(Runtime, "derivative for aten::floor_divide is not implemented");
     case BinaryOp::Remainder:
+      if (n.name() == "NotImplemented") MAG_THROW(Runtime, "derivative for aten::remainder is not implemented");
       if (na) ga = gr;
       if (nb) gb = mul(neg(gr), native::binary(BinaryOp::FloorDivide, n.sv(0), n.sv(1)));
       break;
@@ -128,6 +131,14 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
       break;
   }
   return {ga, gb};
+}
+
+// piecewise-constant ops (div with a rounding mode): zero for every input that needs one
+TensorList zeros_bw(FnNode& n, const TensorList& g) {
+  TensorList r(n.num_outputs());
+  for (size_t i = 0; i < r.size(); ++i)
+    if (n.needs_grad(i)) r[i] = zeros_of(g[0]);
+  return r;
 }
 
 TensorList pow_scalar_bw(FnNode& n, const TensorList& g) {
@@ -180,8 +191,18 @@ TensorList clamp_tensor_bw(FnNode& n, const TensorList& g) {
   Tensor z = native::zeros_like(g[0]);
   Tensor gx = ag::where(mask, g[0], z);
   Tensor glo, ghi;
-  if (lo.defined() && n.needs_grad(1)) glo = ag::where(cmp(BinaryOp::Lt, x, lo), g[0], z);
-  if (hi.defined() && n.needs_grad(2)) ghi = ag::where(cmp(BinaryOp::Gt, x, hi), g[0], z);
+  // torch (clamp_backward_min_max): where min > max the result is max, so max gets the gradient
+  bool both = lo.defined() && hi.defined();
+  if (lo.defined() && n.needs_grad(1)) {
+    Tensor m = cmp(BinaryOp::Lt, x, lo);
+    if (both) m = native::binary(BinaryOp::LogicalAnd, m, cmp(BinaryOp::Lt, lo, hi));
+    glo = ag::where(m, g[0], z);
+  }
+  if (hi.defined() && n.needs_grad(2)) {
+    Tensor m = cmp(BinaryOp::Gt, x, hi);
+    if (both) m = native::binary(BinaryOp::LogicalOr, m, cmp(BinaryOp::Lt, hi, lo));
+    ghi = ag::where(m, g[0], z);
+  }
   return {gx, glo, ghi};
 }
 
@@ -215,9 +236,20 @@ TensorList prod_bw(FnNode& n, const TensorList& g) {
   Tensor re = expand_reduced(res, n.shapes[0], dims, n.flag);
   Tensor any_zero = native::all_any(cmp(BinaryOp::Eq, x, Si(0)), {}, false, false);
   if (!*any_zero.data_as<bool>()) return {mul(ge, div(re, x))};
-  // slow exact path: product of all other elements, per element
+  if (!dims.empty() && x.dim() > 1) {
+    // per slice: no zero -> result / x; one zero -> product of the non-zeros at the zero, else 0;
+    // two or more zeros -> 0 (torch's prod_safe_zeros_backward gives the same values)
+    Tensor z = cmp(BinaryOp::Eq, x, Si(0));
+    Tensor nz = native::sum(as_dtype(z, DType::Int64), dims, true);
+    Tensor x1 = where(z, native::ones_like(x), x);
+    Tensor p1 = ag::prod(x1, dims[0], true, std::nullopt);
+    Tensor zero = native::zeros_like(x);
+    Tensor none = cmp(BinaryOp::Eq, nz, Si(0)), one = cmp(BinaryOp::Eq, nz, Si(1));
+    Tensor pr = where(none, div(p1, x1), where(native::binary(BinaryOp::LogicalAnd, one, z), mul(p1, native::ones_like(x)), zero));
+    return {mul(ge, pr)};
+  }
+  // whole-tensor reduction: product of all other elements, per element
   Tensor flat = native::contiguous(native::reshape(x, Shape{x.numel()}));
-  if (!dims.empty() && x.dim() > 1) MAG_THROW(NotImplemented, "prod backward with zeros along a dim is not supported yet");
   int64_t N = flat.numel();
   TensorList parts;
   for (int64_t i = 0; i < N; ++i) {
@@ -266,8 +298,9 @@ TensorList var_bw(FnNode& n, const TensorList& g) {
   if (n.ints.size() && n.ints.back() == -999) {}  // unused sentinel
   std::vector<int64_t> dims = n.ints;
   if (n.dtype_arg == DType::Bool) {  // std
-    Tensor res = n.sv(1);
-    gr = div(gr, mul(res, S(2)));
+    Tensor res = n.sv(1);  // torch: (grad / (2 std)).masked_fill_(std == 0, 0)
+    Tensor q = div(gr, mul(res, S(2)));
+    gr = where(cmp(BinaryOp::Eq, res, Si(0)), native::zeros_like(q), q);
   }
   Tensor ge = expand_reduced(gr, n.shapes[0], dims, n.flag);
   Tensor m = native::sum(x, dims, true);
@@ -405,7 +438,10 @@ TensorList cat_bw(FnNode& n, const TensorList& g) {
   int64_t off = 0;
   for (size_t i = 1; i < n.ints.size(); ++i) {
     int64_t len = n.ints[i];
-    if (len < 0) { r.push_back(Tensor()); continue; }  // skipped empty input
+    if (len < 0) {  // skipped legacy empty input: torch gives it zeros({0})
+      r.push_back(n.needs_grad(i - 1) ? native::zeros(Shape{0}, g[0].dtype(), g[0].device()) : Tensor());
+      continue;
+    }
     r.push_back(n.needs_grad(i - 1) ? ag::slice(g[0], dim, off, off + len, 1) : Tensor());
     off += len;
   }
@@ -439,8 +475,8 @@ TensorList scatter_bw(FnNode& n, const TensorList& g) {
   int64_t dim = n.ints[0];
   Tensor gself, gsrc;
   if (n.needs_grad(0)) gself = n.flag ? g[0] : ag::scatter(g[0], dim, idx, native::zeros(idx.sizes(), g[0].dtype()), false);
-  if (n.needs_grad(2)) gsrc = ag::gather(g[0], dim, idx);
-  return {gself, Tensor(), gsrc};
+  if (n.needs_grad(1)) gsrc = ag::gather(g[0], dim, idx);
+  return {gself, gsrc};
 }
 
 TensorList masked_fill_bw(FnNode& n, const TensorList& g) {

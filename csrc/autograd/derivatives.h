@@ -10,6 +10,7 @@ MAG_FORMULA(binary);
 MAG_FORMULA(pow_scalar);
 MAG_FORMULA(rpow_scalar);
 MAG_FORMULA(rsub_scalar);
+MAG_FORMULA(zeros);
 MAG_FORMULA(where);
 MAG_FORMULA(clamp);
 MAG_FORMULA(clamp_tensor);

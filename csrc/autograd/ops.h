@@ -19,6 +19,7 @@ Tensor add_scalar(const Tensor& a, double s);
 Tensor neg(const Tensor& a);
 Tensor pow_scalar(const Tensor& a, Scalar e);   // PowBackward0
 Tensor rpow_scalar(Scalar base, const Tensor& e);  // PowBackward2
+Tensor div_mode(const Tensor& a, const Tensor& b, bool floor);  // div(rounding_mode=floor|trunc), DivBackward2
 Tensor rsub_scalar(const Tensor& a, Scalar s, Scalar alpha);  // s - alpha*a, RsubBackward1
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi);
@@ -44,8 +45,10 @@ Tensor reshape(const Tensor& a, const Shape& sizes);
 Tensor permute(const Tensor& a, const std::vector<int64_t>& dims);
 Tensor transpose(const Tensor& a, int64_t d0, int64_t d1);
 Tensor t(const Tensor& a);
+Tensor alias(const Tensor& a);  // AliasBackward0 (x[...])
 Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes);
-Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims);
+// name: the node name when it differs from squeeze's own (matmul's squeeze_ is SqueezeBackward4)
+Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const char* name = nullptr);
 Tensor unsqueeze(const Tensor& a, int64_t dim);
 Tensor select(const Tensor& a, int64_t dim, int64_t index);
 Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> stop, int64_t step);
@@ -55,7 +58,7 @@ Tensor contiguous(const Tensor& a);
 Tensor to_dtype(const Tensor& a, DType dtype, bool copy = false);
 Tensor detach(const Tensor& a);
 TensorList unbind(const Tensor& a, int64_t dim);
-TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim);  // SplitBackward0/SplitWithSizes
+TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim, bool with_sizes = false);  // SplitBackward0/SplitWithSizes
 
 // joins and indexing
 Tensor cat(const TensorList& ts, int64_t dim);

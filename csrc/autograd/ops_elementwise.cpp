@@ -28,7 +28,12 @@ Tensor unary(UnaryOp op, const Tensor& a) {
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   Tensor out = native::binary(op, a, b, alpha);
   if (binary_kind(op) == 0 && needs({&a, &b})) {
-    auto n = make_fn_node(binary_node_name(op), deriv::binary_bw, {&a, &b});
+    // torch names remainder(Tensor, Scalar) RemainderBackward0, remainder(Tensor, Tensor) ...1
+    // and remainder(Scalar, Tensor) has no formula at all (NotImplemented)
+    const char* name = binary_node_name(op);
+    if (op == BinaryOp::Remainder && b.impl()->is_wrapped_number) name = "RemainderBackward0";
+    if (op == BinaryOp::Remainder && a.impl()->is_wrapped_number) name = "NotImplemented";
+    auto n = make_fn_node(name, deriv::binary_bw, {&a, &b});
     n->ints = {(int64_t)op};
     n->scalars = {alpha};
     n->saved.resize(3);
@@ -41,6 +46,23 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
     }
     set_history(out, n);
     if (op == BinaryOp::Pow && nb) n->saved[2].save(out, true);
+  }
+  return out;
+}
+
+Tensor div_mode(const Tensor& a, const Tensor& b, bool floor) {
+  Tensor out;
+  if (floor) {
+    out = native::binary(BinaryOp::FloorDivide, a, b);
+  } else {
+    DType rt = native::result_type(a, b);
+    out = native::unary(UnaryOp::Trunc, native::binary(BinaryOp::Div, a, b));
+    if (out.dtype() != rt) out = native::to_dtype(out, rt);
+  }
+  if (is_floating(out.dtype()) && needs({&a, &b})) {
+    // div(rounding_mode=...) is piecewise constant: DivBackward2 returns zeros
+    auto n = make_fn_node("DivBackward2", deriv::zeros_bw, {&a, &b});
+    set_history(out, n);
   }
   return out;
 }

@@ -51,6 +51,17 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, Scalar beta, 
   return out;
 }
 
+// at::_unsafe_view: a view of a fresh result, recorded as UnsafeViewBackward0
+static Tensor unsafe_view(const Tensor& r, const Shape& shape) {
+  Tensor out = make_view(r, shape, contiguous_strides(shape), 0);
+  if (compute_requires_grad({&r})) {
+    auto n = make_fn_node("UnsafeViewBackward0", deriv::view_bw, {&r});
+    n->shapes = {r.sizes()};
+    set_history(out, n);
+  }
+  return out;
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   int64_t da = a.dim(), db = b.dim();
   if (da == 0 || db == 0)
@@ -60,7 +71,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da == 1 && db == 2) {
     if (a.sizes()[0] != b.sizes()[0])
       MAG_THROW(Runtime, "mat1 and mat2 shapes cannot be multiplied (1x", a.sizes()[0], " and ", b.sizes()[0], "x", b.sizes()[1], ")");
-    return squeeze(mm(unsqueeze(a, 0), b), std::vector<int64_t>{0});
+    return squeeze(mm(unsqueeze(a, 0), b), std::vector<int64_t>{0}, "SqueezeBackward4");  // torch: .squeeze_(0)
   }
   if (da == 2 && db == 2) return mm(a, b);
   if (da >= 3 && db <= 2) {
@@ -71,14 +82,19 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Tensor r = mm(a2, bb);
     if (db == 1) out_shape.resize(da - 1);
     else out_shape[da - 1] = bb.sizes()[1];
-    // torch returns an _unsafe_view of the 2-D product
-    Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), 0);
-    if (compute_requires_grad({&r})) {
-      auto n = make_fn_node("UnsafeViewBackward0", deriv::view_bw, {&r});
-      n->shapes = {r.sizes()};
-      set_history(out, n);
-    }
-    return out;
+    return unsafe_view(r, out_shape);  // torch returns an _unsafe_view of the 2-D product
+  }
+  if (da <= 2 && db >= 3 && compute_requires_grad({&b})) {
+    // torch's should_fold, transposed: fold b^T's batch into rows, mm / mv, then transpose back
+    // (.mT().contiguous(): a CloneBackward0 on top unless the result is already contiguous)
+    Tensor t1 = transpose(b, -1, -2);
+    Tensor t2 = da == 2 ? t(a) : a;
+    Shape out_shape(t1.sizes().begin(), t1.dim() - 1);
+    int64_t folded = shape_numel(out_shape);
+    if (da == 2) out_shape.push_back(t2.sizes()[1]);
+    Tensor t1f = reshape(t1, Shape{folded, t1.sizes()[t1.dim() - 1]});
+    Tensor out = unsafe_view(da == 2 ? mm(t1f, t2) : mv(t1f, t2), out_shape);
+    return da == 2 ? contiguous(transpose(out, -1, -2)) : out;
   }
   // batched: broadcast batch dims
   Tensor aa = da == 1 ? unsqueeze(a, 0) : a;
@@ -99,7 +115,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape out_shape = batch;
   if (da > 1) out_shape.push_back(n);
   if (db > 1) out_shape.push_back(m);
-  return view(r, out_shape);
+  return unsafe_view(r, out_shape);
 }
 
 // --- losses (reduction: 0 none, 1 mean, 2 sum)

@@ -99,12 +99,21 @@ Tensor var(const Tensor& a, const std::vector<int64_t>& dims_in, double correcti
   Tensor out;
   {
     GradModeGuard g(false);
-    Tensor m = native::binary(BinaryOp::Div, native::sum(a, dims, true), Si(N));
-    Tensor c = native::binary(BinaryOp::Sub, a, m);
+    // half types accumulate in float32 (torch's opmath). Corrected two-pass (Chan et al.):
+    // sum(c^2) - sum(c)^2 / N removes the rounding of the mean, so constant slices give exactly
+    // 0 as torch's Welford does (std's gradient there is masked to 0, any residue would not be)
+    bool half = a.dtype() == DType::Float16 || a.dtype() == DType::BFloat16;
+    Tensor x = half ? native::to_dtype(a, DType::Float32) : a;
+    Tensor m = native::binary(BinaryOp::Div, native::sum(x, dims, true), Si(N));
+    Tensor c = native::binary(BinaryOp::Sub, x, m);
     Tensor ss = native::sum(native::binary(BinaryOp::Mul, c, c), dims, keepdim);
+    Tensor sc = native::sum(c, dims, keepdim);
+    ss = native::binary(BinaryOp::Sub, ss, native::binary(BinaryOp::Div, native::binary(BinaryOp::Mul, sc, sc), Si(N)));
+    ss = native::binary(BinaryOp::Maximum, ss, Si(0));
     double denom = std::max(0.0, (double)N - correction);
     out = native::binary(BinaryOp::Div, ss, native::wrapped_scalar(Scalar::from_double(denom)));
     if (is_std) out = native::unary(UnaryOp::Sqrt, out);
+    if (half) out = native::to_dtype(out, a.dtype());
   }
   if (needs({&a})) {
     record_reduce(out, a, is_std ? "StdBackward0" : "VarBackward0", deriv::var_bw, dims, keepdim, true, is_std);

@@ -31,10 +31,19 @@ Tensor view(const Tensor& a, const Shape& sizes) {
   return record_view(a, native::view(a, sizes), "ViewBackward0", deriv::view_bw, {}, {a.sizes()});
 }
 
+// x[...] and x[()] in torch: a same-geometry view recorded as AliasBackward0
+Tensor alias(const Tensor& a) {
+  return record_view(a, make_view(a, a.sizes(), a.strides(), a.offset()), "AliasBackward0", deriv::view_bw, {}, {a.sizes()});
+}
+
 Tensor reshape(const Tensor& a, const Shape& sizes) {
   Shape target = native::infer_size(sizes.vec(), a.numel());
   Shape st;
-  if (native::view_strides(a, target, st)) return view(a, target);
+  if (native::view_strides(a, target, st)) {
+    // torch: a contiguous input is view()ed; a viewable strided one goes through _reshape_alias
+    if (a.is_contiguous()) return view(a, target);
+    return record_view(a, native::view(a, target), "ReshapeAliasBackward0", deriv::view_bw, {}, {a.sizes()});
+  }
   // copies: torch records the clone and an _unsafe_view of it
   Tensor c = clone(a);
   Tensor out = make_view(c, target, contiguous_strides(target), 0);
@@ -70,10 +79,10 @@ Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes) {
   return record_view(a, out, "ExpandBackward0", deriv::expand_bw, {}, {a.sizes()});
 }
 
-Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims) {
+Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const char* name) {
   Tensor out = native::squeeze(a, dims);
-  return record_view(a, out, dims ? (dims->size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2") : "SqueezeBackward0",
-                     deriv::squeeze_bw, {}, {a.sizes()});
+  if (!name) name = dims ? (dims->size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2") : "SqueezeBackward0";
+  return record_view(a, out, name, deriv::squeeze_bw, {}, {a.sizes()});
 }
 
 Tensor unsqueeze(const Tensor& a, int64_t dim) {
@@ -150,13 +159,13 @@ TensorList unbind(const Tensor& a, int64_t dim) {
   return outs;
 }
 
-TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim) {
+TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim, bool with_sizes) {
   int64_t d = wrap_dim(dim, a.dim());
   TensorList outs;
   int64_t off = 0;
   for (auto s : sizes) { outs.push_back(as_view(a, native::slice(a, d, off, off + s, 1))); off += s; }
   if (needs({&a})) {
-    auto n = make_fn_node("SplitBackward0", deriv::split_bw, {&a});
+    auto n = make_fn_node(with_sizes ? "SplitWithSizesBackward0" : "SplitBackward0", deriv::split_bw, {&a});
     n->ints = {d};
     for (auto s : sizes) n->ints.push_back(s);
     n->shapes = {a.sizes()};
@@ -232,8 +241,9 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
 Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src, bool add) {
   Tensor out = native::scatter(a, dim, index, src, add);
   if (needs({&a, &src})) {
-    Tensor none;
-    auto n = make_fn_node(add ? "ScatterAddBackward0" : "ScatterBackward0", deriv::scatter_bw, {&a, &none, &src});
+    // edges for self and src only, as torch (its errors count gradients that way)
+    const char* name = add ? "ScatterAddBackward0" : src.impl()->is_wrapped_number ? "ScatterBackward1" : "ScatterBackward0";
+    auto n = make_fn_node(name, deriv::scatter_bw, {&a, &src});
     n->ints = {wrap_dim(dim, a.dim())};
     n->flag = add;
     n->saved.resize(1);
@@ -244,13 +254,18 @@ Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& 
 }
 
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
+  // torch prints the C++ type name here (float, long int, ...)
+  static const char* cpp_name[] = {"bool", "unsigned char", "signed char", "short int", "int", "long int",
+                                   "c10::Half", "c10::BFloat16", "float", "double"};
   MAG_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
-            std::string(dtype_name(mask.dtype())).substr(6));
+            cpp_name[(int)mask.dtype()]);
   Shape shape = native::broadcast_shapes(a.sizes(), mask.sizes());
   Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
   if (needs({&a, &value})) {
     Tensor none;
-    auto n = make_fn_node("MaskedFillBackward0", deriv::masked_fill_bw, {&a, &none, &value});
+    // torch: masked_fill.Scalar is MaskedFillBackward0, masked_fill.Tensor MaskedFillBackward1
+    const char* name = value.impl()->is_wrapped_number ? "MaskedFillBackward0" : "MaskedFillBackward1";
+    auto n = make_fn_node(name, deriv::masked_fill_bw, {&a, &none, &value});
     n->saved.resize(1);
     n->saved[0].save(native::expand_to(mask, shape), false);
     set_history(out, n);

@@ -45,7 +45,7 @@ DType result_type(const Tensor& a, const Tensor& b) {
 Shape broadcast_shapes(const Shape& a, const Shape& b) {
   size_t n = std::max(a.size(), b.size());
   Shape out(n);
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = n; i-- > 0;) {  // trailing dims first: torch reports the last mismatch
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     if (da != db && da != 1 && db != 1)
@@ -164,7 +164,7 @@ static DType binary_compute_dtype(BinaryOp op, DType rt) {
 
 static void check_binary_dtypes(BinaryOp op, DType ct) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
-    MAG_THROW(Runtime, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
+    MAG_THROW(NotImplemented, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
               "_cpu\" not implemented for '", scalar_type_name(ct), "'");
   if (op == BinaryOp::Sub && ct == DType::Bool)
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
@@ -187,12 +187,13 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   check_same_device(self, other);
   DType rt = result_type(self, other);
   DType ct = binary_compute_dtype(op, rt);
-  check_binary_dtypes(op, ct);
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
-  // in-place: the result must be castable to self's dtype (no float -> int)
+  // in-place: the result must be castable to self's dtype (no float -> int); torch checks this
+  // before the kernel's dtype support (x_int.bitwise_and_(2.5) is a cast error)
   if ((is_floating(out_dt) && !is_floating(self.dtype())) || (out_dt != DType::Bool && self.dtype() == DType::Bool && binary_kind(op) == 0))
     MAG_THROW(Runtime, "result type ", scalar_type_name(out_dt), " can't be cast to the desired output type ",
               scalar_type_name(self.dtype()));
+  check_binary_dtypes(op, ct);
   Shape shape = broadcast_shapes(self.sizes(), other.sizes());
   if (shape != self.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",

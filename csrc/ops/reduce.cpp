@@ -45,9 +45,12 @@ static Tensor reduce_common(ReduceOp op, const Tensor& a, const std::vector<int6
   if ((op == ReduceOp::Sum || op == ReduceOp::Prod) && !is_floating(in_dtype)) kdt = DType::Int64;
   Tensor out = empty(ks, kdt, a.device());
   if (a.numel() == 0) {
-    if (op == ReduceOp::Max || op == ReduceOp::Min) {
-      MAG_CHECK(out.numel() == 0, op == ReduceOp::Max ? "max" : "min",
+    if (op == ReduceOp::Max || op == ReduceOp::Min) {  // reached from amax / amin (torch's wording)
+      const char* name = op == ReduceOp::Max ? "amax" : "amin";
+      MAG_CHECK(!dims_in.empty(), name,
                 "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+      for (auto d : dims)
+        if (a.sizes()[d] == 0) MAG_THROW(Index, name, "(): Expected reduction dim ", d, " to have non-zero size.");
     }
     fill_(out, Scalar::from_int(op == ReduceOp::Prod || op == ReduceOp::All ? 1 : 0));
   } else {
@@ -99,8 +102,8 @@ std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim, b
 
 Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim, bool is_max) {
   if (!dim) {
-    MAG_CHECK(a.numel() > 0, is_max ? "argmax" : "argmin",
-              "(): Expected reduction dim to be specified for input.numel() == 0.");
+    MAG_CHECK_KIND(a.numel() > 0, Index, is_max ? "argmax" : "argmin",
+                   "(): Expected reduction dim to be specified for input.numel() == 0.");
     Tensor flat = reshape(a, Shape{a.numel()});
     auto r = std::get<1>(max_dim(flat, 0, false, is_max));
     if (keepdim) { Shape s = a.sizes(); for (auto& v : s) v = 1; r = reshape(r, s); }

@@ -50,8 +50,8 @@ enum class UnaryOp {
   _(Sub, "SubBackward0", 0)                      \
   _(Mul, "MulBackward0", 0)                      \
   _(Div, "DivBackward0", 0)                      \
-  _(FloorDivide, "FloorDivideBackward0", 0)      \
-  _(Remainder, "RemainderBackward0", 0)          \
+  _(FloorDivide, "NotImplemented", 0)            \
+  _(Remainder, "RemainderBackward1", 0)          \
   _(Pow, "PowBackward1", 0)                      \
   _(Maximum, "MaximumBackward0", 0)              \
   _(Minimum, "MinimumBackward0", 0)              \

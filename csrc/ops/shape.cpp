@@ -204,7 +204,7 @@ Tensor as_strided(const Tensor& a, const Shape& sizes, const Shape& strides, int
 }
 
 Tensor cat(const TensorList& ts, int64_t dim) {
-  MAG_CHECK(!ts.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  MAG_CHECK_KIND(!ts.empty(), Value, "torch.cat(): expected a non-empty list of Tensors");
   // legacy: 1-D empty tensors are skipped
   const Tensor* ref = nullptr;
   for (auto& t : ts) if (!(t.dim() == 1 && t.numel() == 0)) { ref = &t; break; }
@@ -248,15 +248,17 @@ Tensor stack(const TensorList& ts, int64_t dim) {
   return cat(us, d);
 }
 
-static void check_index_tensor(const Tensor& index, const char* fn) {
-  MAG_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, fn, "(): Expected dtype int32/int64 for index");
+static void check_index_tensor(const Tensor& index, const char* fn, const char* types = "int32/int64") {
+  MAG_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32, fn, "(): Expected dtype ", types, " for index");
 }
 
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
-  check_index_tensor(index_in, "index_select");
+  check_index_tensor(index_in, "index_select", "int32 or int64");
   MAG_CHECK_KIND(index_in.dim() <= 1, Index, "index_select(): Index is supposed to be a vector");
   Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, a.dim());
+  MAG_CHECK(a.dim() || index.numel() == 1, "index_select(): Index to scalar can have only 1 value, got ",
+            index.numel(), " value(s)");
   Shape sizes = a.sizes();
   if (a.dim()) sizes[d] = index.numel();
   Tensor out = empty(sizes, a.dtype(), a.device());
@@ -272,8 +274,9 @@ Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index_in, const 
   return out;
 }
 
-Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
-  MAG_CHECK(index.dtype() == DType::Int64, "gather(): Expected dtype int64 for index");
+Tensor gather(const Tensor& a, int64_t dim, const Tensor& index_in) {
+  check_index_tensor(index_in, "gather");
+  Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, a.dim());
   MAG_CHECK(index.dim() == a.dim() || (a.dim() == 0 && index.dim() <= 1),
             "Index tensor must have the same number of dimensions as input tensor");

@@ -75,6 +75,8 @@ FN(f_pow) { A; Tensor x, y; if (!a.check(2, "_pow") || !to_tensor_or_scalar(a[0]
   if (x.impl()->is_wrapped_number) { Scalar s; to_scalar(a[0], s); return wrap(ag::rpow_scalar(s, y)); }
   return wrap(ag::binary(BinaryOp::Pow, x, y));
   MAG_CATCH(nullptr) }
+FN(f_div_mode) { A; Tensor x, y; bool fl; if (!a.check(3, "_div_mode") || !to_tensor_or_scalar(a[0], x) || !to_tensor_or_scalar(a[1], y) || !B(a[2], fl)) return nullptr;
+  MAG_TRY return wrap(ag::div_mode(x, y, fl)); MAG_CATCH(nullptr) }
 FN(f_rsub) { A; Tensor x; Scalar s, al; if (!a.check(3, "_rsub") || !T(a[0], x) || !to_scalar(a[1], s) || !to_scalar(a[2], al)) return nullptr;
   MAG_TRY return wrap(ag::rsub_scalar(x, s, al)); MAG_CATCH(nullptr) }
 FN(f_where) { A; Tensor c, x, y; if (!a.check(3, "_where") || !T(a[0], c) || !to_tensor_or_scalar(a[1], x) || !to_tensor_or_scalar(a[2], y)) return nullptr;
@@ -159,10 +161,13 @@ FN(f_contiguous) { A; Tensor x; if (!a.check(1, "_contiguous") || !T(a[0], x)) r
 FN(f_to_dtype) { A; Tensor x; DType d; bool cp; if (!a.check(3, "_to_dtype") || !T(a[0], x) || !to_dtype(a[1], d) || !B(a[2], cp)) return nullptr;
   MAG_TRY return wrap(ag::to_dtype(x, d, cp)); MAG_CATCH(nullptr) }
 FN(f_detach) { A; Tensor x; if (!a.check(1, "_detach") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(ag::detach(x)); MAG_CATCH(nullptr) }
+FN(f_alias) { A; Tensor x; if (!a.check(1, "_alias") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(ag::alias(x)); MAG_CATCH(nullptr) }
 FN(f_unbind) { A; Tensor x; int64_t d; if (!a.check(2, "_unbind") || !T(a[0], x) || !I(a[1], d)) return nullptr;
   MAG_TRY return wrap_list(ag::unbind(x, d)); MAG_CATCH(nullptr) }
 FN(f_split) { A; Tensor x; std::vector<int64_t> s; int64_t d; if (!a.check(3, "_split") || !T(a[0], x) || !to_int_list(a[1], s) || !I(a[2], d)) return nullptr;
   MAG_TRY return wrap_list(ag::split(x, s, d)); MAG_CATCH(nullptr) }
+FN(f_split_with_sizes) { A; Tensor x; std::vector<int64_t> s; int64_t d; if (!a.check(3, "_split_with_sizes") || !T(a[0], x) || !to_int_list(a[1], s) || !I(a[2], d)) return nullptr;
+  MAG_TRY return wrap_list(ag::split(x, s, d, true)); MAG_CATCH(nullptr) }
 
 // --- joins and indexing
 FN(f_cat) { A; TensorList ts; int64_t d; if (!a.check(2, "_cat") || !to_tensor_list(a[0], ts) || !I(a[1], d)) return nullptr;
@@ -177,7 +182,10 @@ FN(f_gather) { A; Tensor x, i; int64_t d; if (!a.check(3, "_gather") || !T(a[0],
   MAG_TRY return wrap(ag::gather(x, d, i)); MAG_CATCH(nullptr) }
 FN(f_scatter) { A; Tensor x, i, s; int64_t d; bool add; if (!a.check(5, "_scatter") || !T(a[0], x) || !I(a[1], d) || !T(a[2], i) || !to_tensor_or_scalar(a[3], s) || !B(a[4], add)) return nullptr;
   MAG_TRY
-  if (s.impl()->is_wrapped_number) s = native::expand_to(native::to_dtype(s, x.dtype()), i.sizes());
+  if (s.impl()->is_wrapped_number) {
+    s = native::expand_to(native::to_dtype(s, x.dtype()), i.sizes());
+    s.impl()->is_wrapped_number = true;  // still a Scalar value: ag::scatter names it ScatterBackward1
+  }
   return wrap(ag::scatter(x, d, i, s, add));
   MAG_CATCH(nullptr) }
 FN(f_masked_fill) { A; Tensor x, m, v; if (!a.check(3, "_masked_fill") || !T(a[0], x) || !T(a[1], m) || !to_tensor_or_scalar(a[2], v)) return nullptr;
@@ -548,7 +556,7 @@ FN(f_retain_grad) { A; if (!a.check(1, "_retain_grad")) return nullptr; return t
 
 #define DEF(name, fn) {name, (PyCFunction)fn, METH_VARARGS, nullptr}
 PyMethodDef function_defs[] = {
-    DEF("_unary", f_unary), DEF("_binary", f_binary), DEF("_pow", f_pow), DEF("_rsub", f_rsub),
+    DEF("_unary", f_unary), DEF("_binary", f_binary), DEF("_pow", f_pow), DEF("_rsub", f_rsub), DEF("_div_mode", f_div_mode),
     DEF("_where", f_where), DEF("_clamp", f_clamp),
     DEF("_sum", f_sum), DEF("_mean", f_mean), DEF("_prod", f_prod), DEF("_amax", f_amax), DEF("_max_all", f_max_all),
     DEF("_max_dim", f_max_dim), DEF("_argmax", f_argmax), DEF("_all_any", f_all_any), DEF("_var", f_var),
@@ -559,7 +567,7 @@ PyMethodDef function_defs[] = {
     DEF("_contiguous", f_contiguous), DEF("_to_dtype", f_to_dtype), DEF("_detach", f_detach), DEF("_unbind", f_unbind),
     DEF("_split", f_split), DEF("_cat", f_cat), DEF("_stack", f_stack), DEF("_index_select", f_index_select),
     DEF("_index_flat", f_index_flat), DEF("_gather", f_gather), DEF("_scatter", f_scatter),
-    DEF("_masked_fill", f_masked_fill), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
+    DEF("_masked_fill", f_masked_fill), DEF("_split_with_sizes", f_split_with_sizes), DEF("_alias", f_alias), DEF("_index_add", f_index_add), DEF("_nonzero", f_nonzero),
     DEF("_mm", f_mm), DEF("_bmm", f_bmm), DEF("_mv", f_mv), DEF("_dot", f_dot), DEF("_matmul", f_matmul),
     DEF("_addmm", f_addmm), DEF("_mse_loss", f_mse_loss), DEF("_nll_loss", f_nll_loss), DEF("_bce", f_bce),
     DEF("_bce_logits", f_bce_logits), DEF("_leaky_relu", f_leaky_relu), DEF("_elu", f_elu), DEF("_gelu", f_gelu),

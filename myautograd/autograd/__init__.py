@@ -51,3 +51,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if materialize_grads:
         r = tuple(g if g is not None else i.new_zeros(i.shape) for g, i in zip(r, ins))
     return tuple(r)
+from .gradcheck import gradcheck, GradcheckError  # noqa: E402,F401

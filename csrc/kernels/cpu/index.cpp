@@ -38,8 +38,8 @@ static void cpu_index_select(const Tensor& out, const Tensor& in, int64_t dim, c
       int64_t tmp[16];
       for (int64_t d = 0; d < out.dim(); ++d) tmp[d] = idx[d];
       int64_t v = out.dim() ? ix[idx[dim] * ixs] : ix[0];
-      check_index(v, size, dim);
-      if (v < 0) v += size;
+      // torch's index_select takes no negative indices, and words the error so
+      if (v < 0 || v >= size) MAG_THROW(Index, "index out of range in self");
       if (out.dim()) tmp[dim] = v;
       out.data_as<T>()[offset_of(idx, out)] = in.data_as<T>()[offset_of(tmp, in)];
     });
