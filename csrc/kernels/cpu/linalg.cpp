@@ -60,9 +60,21 @@ void reference_matmul(T* c, int64_t csr, int64_t csc, const T* a, int64_t asr, i
 
 void set_blas_path(const std::string& path) { g_blas_path = path; }
 
-static void cpu_bmm(const Tensor& c, const Tensor& a, const Tensor& b) {
-  int64_t B = a.sizes()[0], M = a.sizes()[1], K = a.sizes()[2], N = b.sizes()[2];
+// A float operand BLAS cannot read in place (e.g. the stride-0 gradient of a sum) is copied
+// to contiguous memory first: a copy is O(n^2), the reference loop O(n^3).
+static Tensor blas_operand(const Tensor& x) {
+  if (x.dtype() != DType::Float32 && x.dtype() != DType::Float64) return x;
+  bool t; int64_t ld;
+  if (blas_layout(x.sizes()[1], x.sizes()[2], x.strides()[1], x.strides()[2], t, ld)) return x;
+  Tensor c = empty(x.sizes(), x.dtype(), x.device());
+  kernels_for(x.device()).copy(c, x);
+  return c;
+}
+
+static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
+  int64_t B = a_in.sizes()[0], M = a_in.sizes()[1], K = a_in.sizes()[2], N = b_in.sizes()[2];
   if (M == 0 || N == 0 || B == 0) return;
+  Tensor a = K > 0 ? blas_operand(a_in) : a_in, b = K > 0 ? blas_operand(b_in) : b_in;
   dispatch_all(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* cp = c.data_as<T>();
