@@ -23,7 +23,7 @@ def _unary(name):
     def f(input, *, out=None):
         r = _C._unary(op, input)
         return _out(r, out)
-    f.__name__ = name.lower()
+    f.__name__ = f.__qualname__ = name.lower()
     return f
 
 
@@ -55,7 +55,7 @@ def _binary(name):
 
     def f(input, other, *, out=None):
         return _out(_C._binary(op, input, other, 1), out)
-    f.__name__ = name.lower()
+    f.__name__ = f.__qualname__ = name.lower()
     return f
 
 
@@ -462,3 +462,15 @@ def broadcast_shapes(*shapes):
 def broadcast_tensors(*tensors):
     shape = broadcast_shapes(*[t.shape for t in tensors])
     return tuple(t.expand(shape) for t in tensors)
+
+
+# Hot functions run natively (csrc/python/fast_paths.cpp): torch.exp(x) etc. take their common
+# form in C and fall back to the Python definitions above for anything else (out=, alpha=, ...).
+_FAST_FUNCTIONS = ("exp", "log", "sigmoid", "tanh", "relu", "neg", "abs", "sqrt", "sin", "cos",
+                   "add", "sub", "mul", "div")
+_FAST_FALLBACKS = {}
+for _name in _FAST_FUNCTIONS:
+    _FAST_FALLBACKS["f_" + _name] = globals()[_name]
+    globals()[_name] = getattr(_C, "_fast_" + _name)
+negative, absolute, subtract, multiply, divide, true_divide = neg, abs, sub, mul, div, div
+_C._set_fast_fallbacks(_FAST_FALLBACKS)

@@ -591,3 +591,11 @@ def _logical_not_(self):
 Tensor.logical_not_ = _logical_not_
 
 _C._set_tensor_class(Tensor)
+
+# Hot methods are native (csrc/python/fast_paths.cpp, on TensorBase): the Python definitions
+# move out of the class into the fallback table that the native methods call for uncommon forms.
+for _name in ("exp", "log", "sigmoid", "tanh", "relu", "neg", "abs", "sqrt", "sin", "cos"):
+    delattr(Tensor, _name)  # native, no arguments
+for _name in ("add", "sub", "mul", "div", "sum", "mean", "backward", "zero_"):
+    _ops._FAST_FALLBACKS["m_" + _name] = Tensor.__dict__[_name]
+    delattr(Tensor, _name)

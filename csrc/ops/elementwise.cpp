@@ -171,6 +171,14 @@ static void check_binary_dtypes(BinaryOp op, DType ct) {
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
+  // fast path: same dtype, shape and device, computed in that dtype (no casts, no broadcast)
+  if (a.dtype() == b.dtype() && a.device() == b.device() && a.sizes() == b.sizes() &&
+      binary_compute_dtype(op, a.dtype()) == a.dtype()) {
+    check_binary_dtypes(op, a.dtype());
+    Tensor out = empty(a.sizes(), binary_kind(op) == 0 ? a.dtype() : DType::Bool, a.device());
+    kernels_for(out.device()).binary(op, out, a, b, alpha);
+    return out;
+  }
   check_same_device(a, b);
   DType rt = result_type(a, b);
   DType ct = binary_compute_dtype(op, rt);

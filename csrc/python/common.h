@@ -62,6 +62,8 @@ void init_node_type(PyObject* m);
 void init_functions(PyObject* m);
 void init_dtypes(PyObject* m);
 extern PyMethodDef function_defs[];
+PyMethodDef* fast_method_defs();    // hot Tensor methods (fast_paths.cpp)
+PyMethodDef* fast_function_defs();  // their torch.* function forms, as _C._fast_<name>
 
 }  // namespace py
 }  // namespace mag

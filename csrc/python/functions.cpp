@@ -19,11 +19,12 @@ PyObject* set_node_factories(PyObject*, PyObject* args);
 namespace {
 
 // argument helpers: each returns false with a Python error set
+// Functions are METH_FASTCALL: arguments arrive as a C array, no tuple is built per call.
 struct Args {
-  PyObject* tuple;
+  PyObject* const* p;
   Py_ssize_t n;
-  explicit Args(PyObject* t) : tuple(t), n(PyTuple_GET_SIZE(t)) {}
-  PyObject* operator[](Py_ssize_t i) const { return PyTuple_GET_ITEM(tuple, i); }
+  Args(PyObject* const* args, Py_ssize_t nargs) : p(args), n(nargs) {}
+  PyObject* operator[](Py_ssize_t i) const { return p[i]; }
   bool check(Py_ssize_t want, const char* fn) const {
     if (n != want) { PyErr_Format(PyExc_TypeError, "%s expected %zd arguments, got %zd", fn, want, n); return false; }
     return true;
@@ -57,8 +58,8 @@ PyObject* none() { Py_RETURN_NONE; }
 
 }  // namespace
 
-#define FN(name) static PyObject* name(PyObject*, PyObject* args_)
-#define A Args a(args_)
+#define FN(name) static PyObject* name(PyObject*, PyObject* const* args_, Py_ssize_t nargs_)
+#define A Args a(args_, nargs_)
 
 // --- elementwise
 FN(f_unary) { A; int64_t op; Tensor t; if (!a.check(2, "_unary") || !I(a[0], op) || !T(a[1], t)) return nullptr;
@@ -551,10 +552,17 @@ FN(f_randperm) { A; int64_t n; if (!a.check(2, "_randperm") || !I(a[0], n)) retu
   return wrap(t);
   MAG_CATCH(nullptr) }
 
-FN(f_register_hook) { return tensor_register_hook(nullptr, args_); }
+FN(f_register_hook) {
+  PyObject* tuple = PyTuple_New(nargs_);
+  if (!tuple) return nullptr;
+  for (Py_ssize_t i = 0; i < nargs_; ++i) { Py_INCREF(args_[i]); PyTuple_SET_ITEM(tuple, i, args_[i]); }
+  PyObject* r = tensor_register_hook(nullptr, tuple);
+  Py_DECREF(tuple);
+  return r;
+}
 FN(f_retain_grad) { A; if (!a.check(1, "_retain_grad")) return nullptr; return tensor_retain_grad(nullptr, a[0]); }
 
-#define DEF(name, fn) {name, (PyCFunction)fn, METH_VARARGS, nullptr}
+#define DEF(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL, nullptr}
 PyMethodDef function_defs[] = {
     DEF("_unary", f_unary), DEF("_binary", f_binary), DEF("_pow", f_pow), DEF("_rsub", f_rsub), DEF("_div_mode", f_div_mode),
     DEF("_where", f_where), DEF("_clamp", f_clamp),
@@ -593,7 +601,7 @@ PyMethodDef function_defs[] = {
     DEF("_set_rng_state", f_set_rng_state), DEF("_uniform_", f_uniform_), DEF("_normal_", f_normal_),
     DEF("_random_", f_random_), DEF("_random_full", f_random_full), DEF("_bernoulli_", f_bernoulli_), DEF("_exponential_", f_exponential_),
     DEF("_randperm", f_randperm), DEF("_register_hook", f_register_hook), DEF("_retain_grad", f_retain_grad),
-    DEF("_function_record", function_record), DEF("_set_node_factories", set_node_factories),
+    {"_function_record", function_record, METH_VARARGS, nullptr}, {"_set_node_factories", set_node_factories, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr}};
 #undef DEF
 

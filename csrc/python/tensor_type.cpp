@@ -355,6 +355,7 @@ void init_tensor_type(PyObject* m) {
   t.tp_richcompare = richcompare;
   t.tp_hash = tensor_hash;
   t.tp_getset = tensor_getset;
+  t.tp_methods = fast_method_defs();
   t.tp_dictoffset = offsetof(PyTensor, dict);
   t.tp_weaklistoffset = offsetof(PyTensor, weakrefs);
   if (PyType_Ready(&t) < 0) return;
