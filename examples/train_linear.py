@@ -1,5 +1,6 @@
 # feature: training loop, nn.Linear, MSELoss, SGD
 # source: examples/train_linear.py (issue 4: linear regression end to end)
+# tolerance: rtol=2e-5 atol=2e-6  reason: float32 sum reductions (the MSELoss mean, the weight/bias gradient sums) add in another order than torch's vectorized sum, so the first loss already differs by 1 ulp; over 200 SGD steps the drift stays below 4e-6 relative (2e-7 absolute) at 10 significant digits. Numbers are printed to 6 decimals: the allowance covers one last-digit rounding flip (atol) and 5x the measured drift (rtol), not a wrong step
 """Linear regression: fit y = x @ w_true + b_true + noise with nn.Linear, MSELoss and SGD.
 
 Run it with real torch (`python examples/train_linear.py`), with myautograd
@@ -39,7 +40,8 @@ for step in range(1, steps + 1):
 with torch.no_grad():
     full_loss = criterion(model(X), y)
 print(f"full-data loss: {full_loss.item():.6f}")
-print(f"learned weight: {[f'{v:.4f}' for v in model.weight.flatten().tolist()]}")
-print(f"learned bias:   {model.bias.item():.4f}")
-print(f"true weight:    {[f'{v:.4f}' for v in true_w.flatten().tolist()]}  true bias: {true_b:.4f}")
-print(model.state_dict())
+print(f"learned weight: {[f'{v:.6f}' for v in model.weight.flatten().tolist()]}")
+print(f"learned bias:   {model.bias.item():.6f}")
+print(f"true weight:    {[f'{v:.6f}' for v in true_w.flatten().tolist()]}  true bias: {true_b:.6f}")
+for name, value in model.state_dict().items():
+    print(f"state_dict[{name!r}]: shape {tuple(value.shape)}, values {[f'{v:.6f}' for v in value.flatten().tolist()]}")
