@@ -38,6 +38,7 @@ model = nn.Sequential(
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
 print(model)
+print(optimizer)
 
 steps = 0
 for epoch in range(1, 11):
