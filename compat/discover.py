@@ -1,5 +1,6 @@
-"""Case discovery: the files of compat/cases/, their header (feature, source, tolerance),
-and selection by name or glob. A user script outside compat/cases/ loads the same way.
+"""Case discovery: the files of compat/cases/ and the end-to-end training scripts of
+examples/ (document "examples"), their header (feature, source, tolerance), and selection by
+name or glob. A user script outside compat/cases/ loads the same way.
 """
 import fnmatch
 import os
@@ -11,6 +12,7 @@ from typing import Optional, Tuple
 from .compare import Tolerance, parse_tolerance
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 _HEADER = re.compile(r"^#\s*(feature|source):\s*(.*?)\s*$", re.MULTILINE)
 
 
@@ -50,7 +52,12 @@ def load_case(path, document=None):
     features = tuple(t.strip() for t in tags.get("feature", "").split(",") if t.strip())
     name = Path(path).stem
     if document is None:
-        document = name.split("_", 1)[0] if is_case_path(path) else "user"
+        if is_case_path(path):
+            document = name.split("_", 1)[0]
+        elif is_example_path(path):
+            document = "examples"
+        else:
+            document = "user"
     return Case(name=name, path=path, document=document, features=features,
                 source=tags.get("source", ""), tolerance=parse_tolerance(header))
 
@@ -63,8 +70,18 @@ def is_case_path(path):
         return False
 
 
+def is_example_path(path):
+    try:
+        Path(path).resolve().relative_to(EXAMPLES_DIR)
+        return True
+    except ValueError:
+        return False
+
+
 def all_cases():
-    return [load_case(p) for p in sorted(CASES_DIR.glob("*.py"))]
+    """The snippet cases (compat/cases/*.py), then the examples (examples/*.py)."""
+    return ([load_case(p) for p in sorted(CASES_DIR.glob("*.py"))]
+            + [load_case(p) for p in sorted(EXAMPLES_DIR.glob("*.py"))])
 
 
 def select(cases, patterns):
@@ -84,7 +101,9 @@ def select(cases, patterns):
 
 
 def user_script(arg):
-    """A positional argument naming an existing file outside compat/cases/ (else None)."""
+    """A positional argument naming an existing file outside compat/cases/ (else None).
+    A path into examples/ keeps its document ("examples"); it is run like a user script
+    (its diff is shown)."""
     if os.path.isfile(arg) and not is_case_path(arg):
-        return load_case(arg, document="user")
+        return load_case(arg)
     return None

@@ -125,9 +125,27 @@ def test_every_case_has_header_and_valid_name():
     assert len(cases) >= 50
     import re
     for c in cases:
-        assert re.fullmatch(r"seed\d{3}_\d{2}_[a-z0-9_]+", c.name), c.name
         assert c.features and c.source, c.name
+        if c.document == "examples":
+            assert re.fullmatch(r"[a-z0-9_]+", c.name), c.name
+            assert c.source.startswith(f"examples/{c.name}.py"), (c.name, c.source)
+            continue
+        assert re.fullmatch(r"seed\d{3}_\d{2}_[a-z0-9_]+", c.name), c.name
         assert c.source.startswith(c.name[4:7] + "_"), (c.name, c.source)
+
+
+def test_examples_are_cases():
+    """examples/*.py are collected as cases of document "examples", after the snippets;
+    a path into examples/ given on the command line keeps that document."""
+    cases = discover.all_cases()
+    examples = [c for c in cases if c.document == "examples"]
+    assert {c.name for c in examples} >= {"train_linear", "train_mlp_classifier", "train_lstm"}
+    assert cases[-len(examples):] == examples
+    for c in examples:
+        assert c.tolerance is not None and c.tolerance.reason, c.name
+        assert discover.user_script(c.path).document == "examples"
+    picked, unmatched = discover.select(cases, ["train_*"])
+    assert not unmatched and all(c in examples for c in picked) and len(picked) >= 3
 
 
 def test_select_by_name_and_glob(tmp_path):
