@@ -474,3 +474,58 @@ for _name in _FAST_FUNCTIONS:
     globals()[_name] = getattr(_C, "_fast_" + _name)
 negative, absolute, subtract, multiply, divide, true_divide = neg, abs, sub, mul, div, div
 _C._set_fast_fallbacks(_FAST_FALLBACKS)
+
+
+# ---- comparisons of whole tensors, repeat_interleave (compositions, as torch's)
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if not isinstance(other, _C.TensorBase):
+        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{_scalar_name(input.dtype)} did not match {_scalar_name(other.dtype)}")
+    close = input == other
+    if equal_nan and input.is_floating_point():
+        close = close | (input.isnan() & other.isnan())
+    if not input.is_floating_point() and not (rtol or atol):
+        return close
+    diff = (input - other).abs()
+    bound = atol + rtol * other.abs()
+    return close | (input.isfinite() & other.isfinite() & (diff <= bound))
+
+
+def _scalar_name(dtype):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[str(dtype)[len("torch."):]]
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    if tuple(input.shape) != tuple(other.shape):
+        return False
+    return builtins.bool((input == other).all())
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
+        from ._creation import tensor
+        return tensor([i for i, k in enumerate(input.tolist()) for _ in range(k)], dtype=_C.int64)
+    if isinstance(repeats, _C.TensorBase):
+        x = input if dim is not None else input.flatten()
+        d = 0 if dim is None else dim
+        counts = repeats.tolist()
+        if not isinstance(counts, list):
+            counts = [counts] * x.shape[d]
+        from ._creation import tensor
+        index = tensor([i for i, k in enumerate(counts) for _ in range(k)], dtype=_C.int64)
+        return x.index_select(d, index)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    x = input if dim is not None else input.flatten()
+    d = (0 if dim is None else dim) % builtins.max(input.dim(), 1)
+    x = x.unsqueeze(d + 1)
+    shape = list(x.shape)
+    shape[d + 1] = repeats
+    return x.expand(shape).clone().flatten(d, d + 1)

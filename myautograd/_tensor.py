@@ -599,3 +599,6 @@ for _name in ("exp", "log", "sigmoid", "tanh", "relu", "neg", "abs", "sqrt", "si
 for _name in ("add", "sub", "mul", "div", "sum", "mean", "backward", "zero_"):
     _ops._FAST_FALLBACKS["m_" + _name] = Tensor.__dict__[_name]
     delattr(Tensor, _name)
+
+for _name in ("isclose", "allclose", "equal", "repeat_interleave"):
+    setattr(Tensor, _name, getattr(_ops, _name))
