@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include "core/small_vector.h"
 #include "core/tensor.h"
 #include "kernels/kernels.h"
 
@@ -53,8 +54,8 @@ extern PyBridge g_py;
 
 struct Node : std::enable_shared_from_this<Node> {
   uint64_t sequence_nr;
-  std::vector<Edge> next_edges;
-  std::vector<InputMeta> input_meta;  // one per forward output
+  SmallVector<Edge, 2> next_edges;
+  SmallVector<InputMeta, 1> input_meta;  // one per forward output
   void* pyobj = nullptr;  // borrowed pointer to the Python wrapper, if any
   std::vector<std::pair<uint32_t, void*>> tensor_pre_hooks;  // (input index, callable)
   std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retains_grad;
@@ -77,10 +78,10 @@ struct FnNode : Node {
   using Formula = TensorList (*)(FnNode& self, const TensorList& grads);
   const char* node_name;
   Formula formula;
-  std::vector<SavedVariable> saved;
+  SmallVector<SavedVariable, 3> saved;
   std::vector<int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<Scalar> scalars;
+  SmallVector<double, 2> doubles;
+  SmallVector<Scalar, 2> scalars;
   std::vector<Shape> shapes;
   DType dtype_arg = DType::Float32;
   bool flag = false;
