@@ -51,7 +51,9 @@ MAG_FORMULA(gather);
 MAG_FORMULA(scatter);
 MAG_FORMULA(masked_fill);
 MAG_FORMULA(index_add);
+MAG_FORMULA(index_put);
 MAG_FORMULA(copy_slices);
+MAG_FORMULA(copy);
 MAG_FORMULA(fill);
 // derivatives_linalg.cpp
 MAG_FORMULA(mm);
@@ -59,7 +61,7 @@ MAG_FORMULA(bmm);
 MAG_FORMULA(mv);
 MAG_FORMULA(dot);
 MAG_FORMULA(addmm);
-// derivatives_nn.cpp
+// derivatives_nn.cpp (losses, activations, normalisation, embedding)
 MAG_FORMULA(mse_loss);
 MAG_FORMULA(nll_loss);
 MAG_FORMULA(bce);
@@ -69,6 +71,11 @@ MAG_FORMULA(elu);
 MAG_FORMULA(gelu);
 MAG_FORMULA(softplus);
 MAG_FORMULA(hardtanh);
+MAG_FORMULA(layer_norm);
+MAG_FORMULA(batch_norm);
+MAG_FORMULA(embedding);
+MAG_FORMULA(smooth_l1_loss);
+MAG_FORMULA(huber_loss);
 #undef MAG_FORMULA
 }  // namespace deriv
 }  // namespace mag

@@ -143,6 +143,20 @@ TensorList index_add_bw(FnNode& n, const TensorList& g) {
   return {n.needs_grad(0) ? g[0] : Tensor(), Tensor(), gsrc};
 }
 
+TensorList index_put_bw(FnNode& n, const TensorList& g) {
+  // torch: self gets grad with the written positions zeroed (accumulate: grad unchanged);
+  // values get grad[indices] (every position, repeated ones too) summed to values' shape
+  Tensor pos = n.sv(0);
+  const Shape &self_sizes = n.shapes[0], &val_sizes = n.shapes[1], &index_shape = n.shapes[2];
+  Tensor flat = reshape(g[0], Shape{g[0].numel()});
+  Tensor gself, gval;
+  if (n.needs_grad(0))
+    gself = n.flag ? g[0]
+                   : reshape(ag::scatter(flat, 0, pos, native::zeros(pos.sizes(), g[0].dtype(), g[0].device()), false), self_sizes);
+  if (n.needs_grad(1)) gval = ag::sum_to(reshape(ag::index_select(flat, 0, pos), index_shape), val_sizes);
+  return {gself, gval};
+}
+
 TensorList copy_slices_bw(FnNode& n, const TensorList& g) {
   // base gradient with the written region zeroed, and the region's gradient for the new values
   Shape vs = n.shapes[0], vst = n.shapes[1];
@@ -152,6 +166,11 @@ TensorList copy_slices_bw(FnNode& n, const TensorList& g) {
   Tensor gregion = native::clone(region);
   native::fill_(region, Scalar::from_int(0));
   return {gbase, gregion};
+}
+
+TensorList copy_bw(FnNode& n, const TensorList& g) {
+  // self.copy_(src): self's old values are gone (zeros); src's gradient is summed to its shape
+  return {n.needs_grad(0) ? native::zeros_like(g[0]) : Tensor(), n.needs_grad(1) ? ag::sum_to(g[0], n.shapes[0]) : Tensor()};
 }
 
 TensorList fill_bw(FnNode&, const TensorList& g) { return {native::zeros_like(g[0])}; }
