@@ -1,6 +1,7 @@
 """_indexing: tensor[idx] and tensor[idx] = v. Basic indices (ints, slices, None, Ellipsis)
 become views; bool masks and integer index tensors become one gather over the flattened
-tensor (IndexBackward0), as torch's advanced indexing."""
+tensor (IndexBackward0), as torch's advanced indexing; assignment through them is one index_put
+over the same flat positions (IndexPutBackward0)."""
 import builtins
 
 from . import _C
@@ -151,22 +152,66 @@ def _advanced(t, items):
     return _C._index_flat(t, pos, shape)
 
 
+def _index_put_target(t, items):
+    """torch's order for x[idx] = v: ints, real slices and None are applied as views first (an
+    index_put on such a view is recorded as CopySlices of t), then the advanced indices are put
+    (IndexPutBackward0). Returns (tensor to put into, remaining items)."""
+    x, dim, rest = t, 0, []
+    for i in items:
+        if i is None:
+            x = _C._unsqueeze(x, dim)
+            rest.append(slice(None))
+            dim += 1
+        elif isinstance(i, slice):
+            if i.step is not None and i.step <= 0:
+                raise ValueError("step must be greater than zero")
+            if not (i.start is None and i.stop is None and i.step is None):
+                x = _C._slice(x, dim, _int(i.start), _int(i.stop), _int(i.step) or 1)
+            rest.append(slice(None))
+            dim += 1
+        elif _is_adv(i) or isinstance(i, bool):
+            rest.append(i)
+            dim += i.ndim if isinstance(i, _C.TensorBase) and i.dtype is _C.bool else (0 if isinstance(i, bool) else 1)
+        else:
+            if dim >= x.ndim:
+                raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+            x = _C._select(x, dim, _int(i))
+    return x, rest
+
+
+def _put_values(t, value):
+    from ._creation import tensor
+    return value if isinstance(value, _C.TensorBase) else tensor(value, dtype=t.dtype)
+
+
 def setitem(t, idx, value):
-    items = _expand_ellipsis(t, idx)
+    items = _expand_ellipsis(t, _scalar_tensors_to_int(idx))
     if builtins.any(_is_adv(i) or isinstance(i, bool) for i in items):
-        pos, shape = _flat_positions(t, items)
-        from ._creation import tensor
-        v = value if isinstance(value, _C.TensorBase) else tensor(value, dtype=t.dtype)
-        v = v.to(t.dtype).expand(shape).reshape(-1)
-        flat = t.reshape(-1)
-        if not _C._same_storage(flat, t):
-            raise RuntimeError("index assignment on a non-contiguous tensor is not supported yet")
-        # out-of-place: positions get the new values (last write wins, as torch's CPU kernel)
-        new = _C._scatter(flat, 0, pos, v, False)
-        _C._inplace_assign(flat, new) if (t.requires_grad or v.requires_grad) else flat.copy_(new)
+        x, rest = _index_put_target(t, items)
+        pos, shape = _flat_positions(x, rest)
+        _C._index_put_(x, pos, _put_values(t, value), shape, False)
         return
-    view = getitem(t, idx)
+    # x[...] = v, x[:] = v, x[()] = v write into x itself (torch: CopyBackwards, no CopySlices)
+    alias = builtins.all(isinstance(i, slice) and i == slice(None) for i in items)
+    view = t if alias else getitem(t, idx)
     if isinstance(value, _C.TensorBase):
         _C._copy_(view, value)
     else:
         _C._fill_(view, value)
+
+
+def _index_put_positions(t, indices):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    items = [slice(None) if i is None else i for i in indices]
+    return _flat_positions(t, items)
+
+
+def index_put_(t, indices, values, accumulate=False):
+    pos, shape = _index_put_positions(t, indices)
+    return _C._index_put_(t, pos, values, shape, accumulate)
+
+
+def index_put(t, indices, values, accumulate=False):
+    pos, shape = _index_put_positions(t, indices)
+    return _C._index_put(t, pos, values, shape, accumulate)

@@ -356,6 +356,14 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     return _C._scatter(input, dim, index, src, reduce == "add")
 
 
+def index_put(input, indices, values, accumulate=False):
+    return input.index_put(indices, values, accumulate)
+
+
+def index_put_(input, indices, values, accumulate=False):
+    return input.index_put_(indices, values, accumulate)
+
+
 def scatter_add(input, dim, index, src):
     return _C._scatter(input, dim, index, src, True)
 

@@ -423,6 +423,14 @@ class Tensor(_C.TensorBase):
         self.data = source
         return self
 
+    def index_put_(self, indices, values, accumulate=False):
+        from ._indexing import index_put_
+        return index_put_(self, indices, values, accumulate)
+
+    def index_put(self, indices, values, accumulate=False):
+        from ._indexing import index_put
+        return index_put(self, indices, values, accumulate)
+
     def index_add_(self, dim, index, source, *, alpha=1):
         r = _C._index_add(self, dim, index, source * alpha if alpha != 1 else source)
         return _C._inplace_assign(self, r)
@@ -573,15 +581,26 @@ Tensor.cumsum_ = _assign_op(_ops.cumsum)
 Tensor.addmm_ = _assign_op(_ops.addmm)
 
 
-def _metadata_op(name):
-    """squeeze_ / unsqueeze_ / transpose_ / t_: self takes the view's sizes and strides."""
-    def f(self, *args):
-        return self.set_(getattr(Tensor, name)(self, *args))
-    return f
+# squeeze_ / unsqueeze_ / transpose_ / t_: self takes the view's geometry and history in the
+# core (SqueezeBackward3/4/5, UnsqueezeBackward1, TransposeBackward1, TBackward1, as torch)
+def _squeeze_(self, dim=None):
+    return _C._inplace_view(self, 0, _ops._dims(dim), None)
 
 
-for _name in ("squeeze", "unsqueeze", "transpose", "t"):
-    setattr(Tensor, _name + "_", _metadata_op(_name))
+def _unsqueeze_(self, dim):
+    return _C._inplace_view(self, 1, dim, None)
+
+
+def _transpose_(self, dim0, dim1):
+    return _C._inplace_view(self, 2, dim0, dim1)
+
+
+def _t_(self):
+    return _C._inplace_view(self, 3, None, None)
+
+
+Tensor.squeeze_, Tensor.unsqueeze_, Tensor.transpose_, Tensor.t_ = _squeeze_, _unsqueeze_, _transpose_, _t_
+Tensor.swapaxes_ = Tensor.swapdims_ = _transpose_
 
 
 def _logical_not_(self):

@@ -116,3 +116,31 @@ def param_pairs(mm, mt):
     pm, pt = dict(mm.named_parameters()), dict(mt.named_parameters())
     assert list(pm) == list(pt)
     return [(pm[k], pt[k]) for k in pt]
+
+
+def compare_graph_and_double_backward(fn_m, fn_t, inputs, rng, grad_inputs, rtol=1e-7, atol=1e-9):
+    """The output's grad_fn name and edge count as torch's, then second derivatives: the first
+    gradients are taken with create_graph=True under a random upstream gradient, weighted by
+    random vectors and differentiated again w.r.t. the same inputs (float64)."""
+    ms, ts = [], []
+    for i, x in enumerate(inputs):
+        a, b = both(x, requires_grad=i in grad_inputs) if isinstance(x, np.ndarray) else (x, x)
+        ms.append(a)
+        ts.append(b)
+    om, ot = fn_m(*ms), fn_t(*ts)
+    assert type(om.grad_fn).__name__ == type(ot.grad_fn).__name__
+    assert len(om.grad_fn.next_functions) == len(ot.grad_fn.next_functions)
+    u = rng.standard_normal(tuple(ot.shape))
+    xm, xt = [ms[i] for i in grad_inputs], [ts[i] for i in grad_inputs]
+    gm = m.autograd.grad((om * m.tensor(u)).sum(), xm, create_graph=True)
+    gt = torch.autograd.grad((ot * torch.tensor(u)).sum(), xt, create_graph=True)
+    vs = [rng.standard_normal(tuple(g.shape)) for g in gt]
+    sm = sum((g * m.tensor(v)).sum() for g, v in zip(gm, vs))
+    st = sum((g * torch.tensor(v)).sum() for g, v in zip(gt, vs))
+    ggm = m.autograd.grad(sm, xm, allow_unused=True)
+    ggt = torch.autograd.grad(st, xt, allow_unused=True)
+    for k, (a, b) in enumerate(zip(ggm, ggt)):
+        if b is None:
+            assert a is None or not a.any().item(), f"second derivative {k} should be None"
+        else:
+            close(a, b, rtol, atol, f"second derivative {k}")

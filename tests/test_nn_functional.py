@@ -1,6 +1,7 @@
 """nn.functional forms against torch: linear (and its grad_fn names), activations including
 in-place variants, softmax/log_softmax (dim, dtype, implicit dim), dropout's stream, one_hot,
-pad (constant, reflect, replicate, circular), normalize, embedding, layer_norm, batch_norm."""
+pad (constant, reflect, replicate, circular), normalize, embedding, layer_norm, batch_norm (with
+torch's node names, edges and second derivatives)."""
 import warnings
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 import torch
 
 import myautograd as m
-from _nn_util import close, compare
+from _nn_util import close, compare, compare_graph_and_double_backward
 
 Fm, Ft = m.nn.functional, torch.nn.functional
 
@@ -44,7 +45,7 @@ def test_activation_functional(name, kw):
     x[0, :3] = [0.0, 1.0, -1.0]
     out_m, out_t = compare(lambda a: getattr(Fm, name)(a, **kw), lambda a: getattr(Ft, name)(a, **kw), [x], rng,
                            rtol=1e-9, atol=1e-12)
-    if name not in ("hardtanh", "relu6") and kw.get("approximate") != "tanh":
+    if name not in ("hardtanh", "relu6"):
         assert type(out_m[0].grad_fn).__name__ == type(out_t[0].grad_fn).__name__
 
 
@@ -194,3 +195,42 @@ def test_batch_norm_functional(training):
             [x, w, b], rng, rtol=1e-9, atol=1e-11)
     for a, c in zip(stats_m, stats_t):
         close(a, c, 1e-12, 1e-12)
+
+
+def test_gelu_tanh_node_and_double_backward():
+    rng = _rng("gelu_tanh2")
+    x = rng.standard_normal((3, 5)) * 2
+    compare_graph_and_double_backward(lambda a: Fm.gelu(a, approximate="tanh"), lambda a: Ft.gelu(a, approximate="tanh"),
+                                      [x], rng, (0,))
+
+
+NATIVE = {
+    "layer_norm": (lambda F, x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3), ((2, 3, 4), (3, 4), (3, 4))),
+    "layer_norm_plain": (lambda F, x: F.layer_norm(x, (4,)), ((5, 4),)),
+    "batch_norm_train": (lambda F, x, w, b: F.batch_norm(x, None, None, w, b, training=True), ((5, 3, 2), (3,), (3,))),
+    "batch_norm_eval": (lambda F, x, w, b, rm, rv: F.batch_norm(x, rm, rv.abs() + 0.5, w, b, training=False),
+                        ((4, 3), (3,), (3,), (3,), (3,))),
+    "batch_norm_plain": (lambda F, x: F.batch_norm(x, None, None, training=True), ((4, 2, 3),)),
+}
+
+
+@pytest.mark.parametrize("case", list(NATIVE))
+def test_norm_nodes_and_double_backward(case):
+    fn, shapes = NATIVE[case]
+    rng = _rng("native", case)
+    ins = [rng.standard_normal(s) for s in shapes]
+    grad_idx = tuple(range(min(len(ins), 3)))
+    compare(lambda *a: fn(Fm, *a), lambda *a: fn(Ft, *a), ins, rng, grad_inputs=grad_idx, rtol=1e-9, atol=1e-11)
+    compare_graph_and_double_backward(lambda *a: fn(Fm, *a), lambda *a: fn(Ft, *a), ins, rng, grad_idx, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("pad", [None, 1, -1])
+def test_embedding_node_and_double_backward(pad):
+    rng = _rng("emb2", pad)
+    w, idx = rng.standard_normal((6, 3)), np.array([[1, 5, 1], [0, 1, 5]])
+    f = lambda F: lambda i, w: F.embedding(i, w, padding_idx=pad)  # noqa: E731
+    compare(f(Fm), f(Ft), [idx, w], rng, grad_inputs=(1,), rtol=1e-12)
+    compare_graph_and_double_backward(lambda i, w: f(Fm)(i, w) ** 2, lambda i, w: f(Ft)(i, w) ** 2, [idx, w], rng, (1,))
+    om, ot = f(Fm)(m.tensor(idx), m.tensor(w, requires_grad=True)), f(Ft)(torch.tensor(idx), torch.tensor(w, requires_grad=True))
+    assert type(om.grad_fn).__name__ == type(ot.grad_fn).__name__ == "EmbeddingBackward0"
+    assert len(om.grad_fn.next_functions) == len(ot.grad_fn.next_functions)

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import myautograd as m
-from _nn_util import compare
+from _nn_util import compare, compare_graph_and_double_backward
 
 REDS = ["mean", "sum", "none"]
 
@@ -188,3 +188,53 @@ def test_loss_errors_match_torch(case):
 def test_size_mismatch_warning():
     with pytest.warns(UserWarning, match=r"Using a target size \(torch.Size\(\[3\]\)\) that is different to the input size"):
         m.nn.functional.mse_loss(m.ones(2, 3), m.ones(3))
+
+
+LOSS_NODES = [("smooth_l1_loss", {}), ("smooth_l1_loss", {"beta": 0.4}), ("huber_loss", {}), ("huber_loss", {"delta": 0.3}),
+              ("binary_cross_entropy", {}), ("binary_cross_entropy_with_logits", {}),
+              ("binary_cross_entropy_with_logits", {"pos_weight": True}), ("mse_loss", {})]
+
+
+@pytest.mark.parametrize("reduction", REDS)
+@pytest.mark.parametrize("name,kw", LOSS_NODES, ids=[f"{n}{k}" for n, k in LOSS_NODES])
+def test_loss_nodes_target_grad_and_double_backward(name, kw, reduction):
+    """grad_fn name and edges as torch's, gradients for input and target (torch gives the target one
+    for bce too), and second derivatives, with random upstream gradients in float64."""
+    rng = _rng("lossnode", name, str(kw), reduction)
+    x, y = _x(rng, 4, 3), rng.random((4, 3))
+    if name == "binary_cross_entropy":
+        x = rng.random((4, 3)) * 0.9 + 0.05
+    if name in ("smooth_l1_loss", "huber_loss"):
+        x[0, 1] = y[0, 1] + 2.0  # the linear piece (the boundary itself is a kink torch resolves by x <= -beta)
+    extra = {"pos_weight": rng.random(3) + 0.2} if kw.get("pos_weight") else dict(kw)
+
+    def f(F):
+        return lambda a, b: getattr(F, name)(a, b, reduction=reduction, **{
+            k: (m.tensor(v) if F is m.nn.functional else torch.tensor(v)) if isinstance(v, np.ndarray) else v
+            for k, v in extra.items()})
+    compare(f(m.nn.functional), f(torch.nn.functional), [x, y], rng, grad_inputs=(0, 1), rtol=1e-9, atol=1e-11)
+    compare_graph_and_double_backward(f(m.nn.functional), f(torch.nn.functional), [x, y], rng, (0, 1), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nll_loss_all_targets_ignored(weighted):
+    """mean over no valid target: forward nan (0 / 0) and, as torch, zero gradients everywhere."""
+    rng = _rng("nll_ignored", weighted)
+    x = _x(rng, 3, 4)
+    w = rng.random(4) if weighted else None
+    for t in ([-100, -100, -100], [2, -100, 2]):
+        def f(F, lib):
+            wt = None if w is None else lib.tensor(w * (0 if t[0] == 2 else 1))  # all-zero weight: nan grads in torch
+            return lambda a: F.nll_loss(a, lib.tensor(t), weight=wt)
+        compare(f(m.nn.functional, m), f(torch.nn.functional, torch), [x], rng, grad_inputs=(0,), rtol=1e-12)
+
+
+@pytest.mark.parametrize("fname,arg", [("binary_cross_entropy", "weight"), ("binary_cross_entropy_with_logits", "weight"),
+                                       ("binary_cross_entropy_with_logits", "pos_weight")])
+def test_bce_weight_requiring_grad_is_an_error(fname, arg):
+    def run(lib):
+        try:
+            getattr(lib.nn.functional, fname)(lib.rand(3) * 0.5 + 0.2, lib.rand(3), **{arg: lib.rand(3, requires_grad=True)})
+        except Exception as e:
+            return type(e).__name__, str(e)
+    assert run(m) == run(torch) and run(m) is not None

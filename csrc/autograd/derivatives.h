@@ -1,10 +1,13 @@
-// derivatives.h: the backward formulas (one function per node type, in derivatives*.cpp).
+// derivatives.h: the derivative table's one declaration list: one backward formula per node
+// type, grouped by op family in the order of registry.h; each group lives in the
+// derivatives_<family>.cpp named above it.
 #pragma once
 #include "autograd/node.h"
 
 namespace mag {
 namespace deriv {
 #define MAG_FORMULA(name) TensorList name##_bw(FnNode& n, const TensorList& g)
+// derivatives_elementwise.cpp
 MAG_FORMULA(unary);
 MAG_FORMULA(binary);
 MAG_FORMULA(pow_scalar);
@@ -14,6 +17,7 @@ MAG_FORMULA(zeros);
 MAG_FORMULA(where);
 MAG_FORMULA(clamp);
 MAG_FORMULA(clamp_tensor);
+// derivatives_reduce.cpp
 MAG_FORMULA(sum);
 MAG_FORMULA(mean);
 MAG_FORMULA(prod);
@@ -26,6 +30,7 @@ MAG_FORMULA(logsumexp);
 MAG_FORMULA(softmax);
 MAG_FORMULA(log_softmax);
 MAG_FORMULA(cumsum);
+// derivatives_shape.cpp
 MAG_FORMULA(view);
 MAG_FORMULA(permute);
 MAG_FORMULA(transpose);
@@ -46,11 +51,17 @@ MAG_FORMULA(gather);
 MAG_FORMULA(scatter);
 MAG_FORMULA(masked_fill);
 MAG_FORMULA(index_add);
+MAG_FORMULA(index_put);
+MAG_FORMULA(copy_slices);
+MAG_FORMULA(copy);
+MAG_FORMULA(fill);
+// derivatives_linalg.cpp
 MAG_FORMULA(mm);
 MAG_FORMULA(bmm);
 MAG_FORMULA(mv);
 MAG_FORMULA(dot);
 MAG_FORMULA(addmm);
+// derivatives_nn.cpp (losses, activations, normalisation, embedding)
 MAG_FORMULA(mse_loss);
 MAG_FORMULA(nll_loss);
 MAG_FORMULA(bce);
@@ -60,8 +71,11 @@ MAG_FORMULA(elu);
 MAG_FORMULA(gelu);
 MAG_FORMULA(softplus);
 MAG_FORMULA(hardtanh);
-MAG_FORMULA(copy_slices);
-MAG_FORMULA(fill);
+MAG_FORMULA(layer_norm);
+MAG_FORMULA(batch_norm);
+MAG_FORMULA(embedding);
+MAG_FORMULA(smooth_l1_loss);
+MAG_FORMULA(huber_loss);
 #undef MAG_FORMULA
 }  // namespace deriv
 }  // namespace mag

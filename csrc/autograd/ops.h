@@ -43,13 +43,13 @@ Tensor sum_to(const Tensor& a, const Shape& sizes);
 Tensor view(const Tensor& a, const Shape& sizes);
 Tensor reshape(const Tensor& a, const Shape& sizes);
 Tensor permute(const Tensor& a, const std::vector<int64_t>& dims);
-Tensor transpose(const Tensor& a, int64_t d0, int64_t d1);
-Tensor t(const Tensor& a);
+Tensor transpose(const Tensor& a, int64_t d0, int64_t d1, const char* name = nullptr);
+Tensor t(const Tensor& a, const char* name = nullptr);
 Tensor alias(const Tensor& a);  // AliasBackward0 (x[...])
 Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes);
 // name: the node name when it differs from squeeze's own (matmul's squeeze_ is SqueezeBackward4)
 Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const char* name = nullptr);
-Tensor unsqueeze(const Tensor& a, int64_t dim);
+Tensor unsqueeze(const Tensor& a, int64_t dim, const char* name = nullptr);
 Tensor select(const Tensor& a, int64_t dim, int64_t index);
 Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> stop, int64_t step);
 Tensor as_strided(const Tensor& a, const Shape& sizes, const Shape& strides, int64_t offset);
@@ -69,6 +69,9 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
 Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src, bool add);
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value);
 Tensor index_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+// index_put over flat positions: values (broadcast to index_shape) written at `flat_pos` of
+// self in row-major order (accumulate: added); IndexPutBackward0
+Tensor index_put(const Tensor& self, const Tensor& flat_pos, const Tensor& values, const Shape& index_shape, bool accumulate);
 
 // linear algebra
 Tensor mm(const Tensor& a, const Tensor& b);
@@ -89,6 +92,14 @@ Tensor elu(const Tensor& a, double alpha);
 Tensor gelu(const Tensor& a, bool tanh_approx);
 Tensor softplus(const Tensor& a, double beta, double threshold);
 Tensor hardtanh(const Tensor& a, double lo, double hi);
+// ops_nn.cpp: normalisation, embedding and the elementwise regression losses
+Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias, double eps);
+// training: batch statistics (returned in mean / var, biased var, no history); else the running ones
+Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                  const Tensor& running_var, bool training, double eps, Tensor* mean = nullptr, Tensor* var = nullptr);
+Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx);  // padding_idx < 0: none
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int reduction, double beta);
+Tensor huber_loss(const Tensor& input, const Tensor& target, int reduction, double delta);
 
 // in-place (check leaf rules, bump version, rebase history)
 void inplace_binary(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha = Scalar::from_int(1));
@@ -98,6 +109,12 @@ void inplace_fill(const Tensor& self, const Tensor& value);  // value 0-d
 void inplace_zero(const Tensor& self);
 void inplace_clamp(const Tensor& self, std::optional<Scalar> lo, std::optional<Scalar> hi);
 void inplace_masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
+void inplace_index_put(const Tensor& self, const Tensor& flat_pos, const Tensor& values, const Shape& index_shape, bool accumulate);
+// in-place view ops: self takes the view's geometry and history (Note [in-place view ops])
+void squeeze_(const Tensor& self, std::optional<std::vector<int64_t>> dims);
+void unsqueeze_(const Tensor& self, int64_t dim);
+void transpose_(const Tensor& self, int64_t d0, int64_t d1);
+void t_(const Tensor& self);
 // generic: replace self's contents with `result` computed out of place (same shape), recording
 // `result`'s history as self's new history
 void inplace_assign(const Tensor& self, const Tensor& result);

@@ -318,9 +318,13 @@ void inplace_copy(const Tensor& self, const Tensor& src) {
     return;
   }
   check_inplace(self);
-  Tensor r = expand(to_dtype(src, self.dtype()), self.sizes().vec());
-  if (!r.grad_fn() || r.is_same(src)) r = clone(r);
-  else r = clone(r);
+  // torch: a dtype change is a ToCopyBackward0 first; then CopyBackwards (self, src): zeros
+  // for self's old values, the gradient summed back to src's shape for src
+  Tensor s = to_dtype(src, self.dtype());
+  Tensor r = native::clone(native::expand(s, self.sizes().vec()));
+  auto n = make_fn_node("CopyBackwards", deriv::copy_bw, {&self, &s});
+  n->shapes = {s.sizes()};
+  set_history(r, n);
   inplace_assign(self, r);
 }
 

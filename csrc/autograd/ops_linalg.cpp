@@ -195,9 +195,12 @@ Tensor binary_cross_entropy(const Tensor& p, const Tensor& target, const Tensor&
     if (weight.defined()) l = native::binary(BinaryOp::Mul, l, weight);
     out = reduce(l, reduction);
   }
-  if (needs({&p})) {
-    Tensor none;
-    auto n = make_fn_node("BinaryCrossEntropyBackward0", deriv::bce_bw, {&p, &none, &none});
+  if (GradMode::is_enabled() && weight.defined() && weight.requires_grad())
+    MAG_THROW(Runtime, "The function 'binary_cross_entropy' is not differentiable with respect to argument 'weight'. "
+              "This input cannot have requires_grad True.");
+  if (needs({&p, &target})) {
+    // torch: edges for self and target only (weight is non-differentiable)
+    auto n = make_fn_node("BinaryCrossEntropyBackward0", deriv::bce_bw, {&p, &target});
     n->ints = {reduction};
     n->saved.resize(3);
     n->saved[0].save(p, false);
@@ -228,9 +231,12 @@ Tensor bce_with_logits(const Tensor& x, const Tensor& target, const Tensor& weig
     if (weight.defined()) l = native::binary(BinaryOp::Mul, l, weight);
     out = reduce(l, reduction);
   }
-  if (needs({&x})) {
-    Tensor none;
-    auto n = make_fn_node("BinaryCrossEntropyWithLogitsBackward0", deriv::bce_logits_bw, {&x, &none, &none, &none});
+  for (auto [t, name] : {std::pair<const Tensor*, const char*>{&weight, "weight"}, {&pos_weight, "pos_weight"}})
+    if (GradMode::is_enabled() && t->defined() && t->requires_grad())
+      MAG_THROW(Runtime, "The function 'binary_cross_entropy_with_logits' is not differentiable with respect to argument '",
+                name, "'. This input cannot have requires_grad True.");
+  if (needs({&x, &target})) {
+    auto n = make_fn_node("BinaryCrossEntropyWithLogitsBackward0", deriv::bce_logits_bw, {&x, &target});
     n->ints = {reduction};
     n->saved.resize(4);
     n->saved[0].save(x, false);

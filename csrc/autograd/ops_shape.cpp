@@ -62,16 +62,16 @@ Tensor permute(const Tensor& a, const std::vector<int64_t>& dims) {
   return record_view(a, out, "PermuteBackward0", deriv::permute_bw, wd);
 }
 
-Tensor transpose(const Tensor& a, int64_t d0, int64_t d1) {
+Tensor transpose(const Tensor& a, int64_t d0, int64_t d1, const char* name) {
   Tensor out = native::transpose(a, d0, d1);
   int64_t n = a.dim() ? a.dim() : 1;
-  return record_view(a, out, "TransposeBackward0", deriv::transpose_bw, {wrap_dim(d0, n), wrap_dim(d1, n)});
+  return record_view(a, out, name ? name : "TransposeBackward0", deriv::transpose_bw, {wrap_dim(d0, n), wrap_dim(d1, n)});
 }
 
-Tensor t(const Tensor& a) {
+Tensor t(const Tensor& a, const char* name) {
   MAG_CHECK(a.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", a.dim(), "D");
   Tensor out = a.dim() < 2 ? make_view(a, a.sizes(), a.strides(), a.offset()) : native::transpose(a, 0, 1);
-  return record_view(a, out, "TBackward0", deriv::transpose_bw, {0, a.dim() < 2 ? 0 : 1});
+  return record_view(a, out, name ? name : "TBackward0", deriv::transpose_bw, {0, a.dim() < 2 ? 0 : 1});
 }
 
 Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes) {
@@ -85,9 +85,9 @@ Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims, const 
   return record_view(a, out, name, deriv::squeeze_bw, {}, {a.sizes()});
 }
 
-Tensor unsqueeze(const Tensor& a, int64_t dim) {
+Tensor unsqueeze(const Tensor& a, int64_t dim, const char* name) {
   Tensor out = native::unsqueeze(a, dim);
-  return record_view(a, out, "UnsqueezeBackward0", deriv::squeeze_bw, {}, {a.sizes()});
+  return record_view(a, out, name ? name : "UnsqueezeBackward0", deriv::squeeze_bw, {}, {a.sizes()});
 }
 
 Tensor select(const Tensor& a, int64_t dim, int64_t index) {
@@ -285,6 +285,90 @@ Tensor index_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor
     set_history(out, n);
   }
   return out;
+}
+
+static std::string scalar_type_name(DType d) {  // "Float" from "torch.FloatTensor"
+  std::string s = legacy_type_name(d);
+  return s.substr(6, s.size() - 6 - 6);
+}
+
+Tensor index_put(const Tensor& self, const Tensor& flat_pos, const Tensor& values, const Shape& index_shape, bool accumulate) {
+  MAG_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
+            scalar_type_name(self.dtype()), " for the destination and ", scalar_type_name(values.dtype()), " for the source.");
+  bool fits = values.dim() <= (int64_t)index_shape.size();
+  for (int64_t k = 1; fits && k <= values.dim(); ++k) {
+    int64_t v = values.sizes()[values.dim() - k], s = index_shape[index_shape.size() - k];
+    fits = v == s || v == 1;
+  }
+  MAG_CHECK(fits, "shape mismatch: value tensor of shape ", native::shape_str(values.sizes()),
+            " cannot be broadcast to indexing result of shape ", native::shape_str(index_shape));
+  Tensor v = native::reshape(native::expand_to(values, index_shape), Shape{shape_numel(index_shape)});
+  Tensor flat = native::reshape(self, Shape{self.numel()});
+  // scatter is out of place; without accumulate a repeated position keeps its last value (torch CPU)
+  Tensor out = native::reshape(native::scatter(flat, 0, flat_pos, v, accumulate), self.sizes());
+  if (needs({&self, &values})) {
+    auto n = make_fn_node("IndexPutBackward0", deriv::index_put_bw, {&self, &values});
+    n->flag = accumulate;
+    n->shapes = {self.sizes(), values.sizes(), index_shape};
+    n->saved.resize(1);
+    n->saved[0].save(flat_pos, false);
+    set_history(out, n);
+  }
+  return out;
+}
+
+void inplace_index_put(const Tensor& self, const Tensor& flat_pos, const Tensor& values, const Shape& index_shape, bool accumulate) {
+  check_inplace(self);
+  if (!GradMode::is_enabled() || !(self.requires_grad() || values.requires_grad())) {
+    Tensor r;
+    {
+      GradModeGuard g(false);
+      r = index_put(self, flat_pos, values, index_shape, accumulate);
+    }
+    native::copy_(self, r);
+    self.bump_version();
+    return;
+  }
+  inplace_assign(self, index_put(self, flat_pos, values, index_shape, accumulate));
+}
+
+// Note [in-place view ops]: squeeze_ / unsqueeze_ / transpose_ / t_ record the out-of-place
+// view under torch's in-place node name (SqueezeBackward3/4/5, UnsqueezeBackward1,
+// TransposeBackward1, TBackward1); self then takes the view's geometry and grad_fn. A leaf that
+// requires grad (or a view of one) raises torch's in-place error first.
+static void become_view(const Tensor& self, const Tensor& v) {
+  TensorImpl* i = self.impl();
+  // a leaf's AccumulateGrad recorded the old sizes (set_data does the same)
+  if (i->extra && i->extra->grad_accumulator && v.sizes() != self.sizes()) i->extra->grad_accumulator.reset();
+  i->sizes = v.sizes();
+  i->strides = v.strides();
+  i->offset = v.offset();
+  if (v.grad_fn()) {
+    i->grad_fn = v.impl()->grad_fn;
+    i->output_nr = v.impl()->output_nr;
+  }
+  self.bump_version();
+}
+
+void squeeze_(const Tensor& self, std::optional<std::vector<int64_t>> dims) {
+  check_inplace(self);
+  const char* name = dims ? (dims->size() == 1 ? "SqueezeBackward4" : "SqueezeBackward5") : "SqueezeBackward3";
+  become_view(self, squeeze(self, dims, name));
+}
+
+void unsqueeze_(const Tensor& self, int64_t dim) {
+  check_inplace(self);
+  become_view(self, unsqueeze(self, dim, "UnsqueezeBackward1"));
+}
+
+void transpose_(const Tensor& self, int64_t d0, int64_t d1) {
+  check_inplace(self);
+  become_view(self, transpose(self, d0, d1, "TransposeBackward1"));
+}
+
+void t_(const Tensor& self) {
+  check_inplace(self);
+  become_view(self, t(self, "TBackward1"));
 }
 
 }  // namespace ag

@@ -216,6 +216,19 @@ FN(f_elu) { A; Tensor x; double s; if (!a.check(2, "_elu") || !T(a[0], x) || !D(
 FN(f_gelu) { A; Tensor x; bool t; if (!a.check(2, "_gelu") || !T(a[0], x) || !B(a[1], t)) return nullptr; MAG_TRY return wrap(ag::gelu(x, t)); MAG_CATCH(nullptr) }
 FN(f_softplus) { A; Tensor x; double b, th; if (!a.check(3, "_softplus") || !T(a[0], x) || !D(a[1], b) || !D(a[2], th)) return nullptr; MAG_TRY return wrap(ag::softplus(x, b, th)); MAG_CATCH(nullptr) }
 FN(f_hardtanh) { A; Tensor x; double lo, hi; if (!a.check(3, "_hardtanh") || !T(a[0], x) || !D(a[1], lo) || !D(a[2], hi)) return nullptr; MAG_TRY return wrap(ag::hardtanh(x, lo, hi)); MAG_CATCH(nullptr) }
+FN(f_layer_norm) { A; Tensor x, w, b; Shape ns; double eps; if (!a.check(5, "_layer_norm") || !T(a[0], x) || !to_shape(a[1], ns) || !T(a[2], w) || !T(a[3], b) || !D(a[4], eps)) return nullptr;
+  MAG_TRY return wrap(ag::layer_norm(x, ns, w, b, eps)); MAG_CATCH(nullptr) }
+// (out, mean, var): mean / var are the statistics used (batch ones, biased, when training)
+FN(f_batch_norm) { A; Tensor x, w, b, rm, rv; bool tr; double eps;
+  if (!a.check(7, "_batch_norm") || !T(a[0], x) || !T(a[1], w) || !T(a[2], b) || !T(a[3], rm) || !T(a[4], rv) || !B(a[5], tr) || !D(a[6], eps)) return nullptr;
+  MAG_TRY Tensor m, v; Tensor out = ag::batch_norm(x, w, b, rm, rv, tr, eps, &m, &v);
+  return Py_BuildValue("(NNN)", wrap(out), wrap(m), wrap(v)); MAG_CATCH(nullptr) }
+FN(f_embedding) { A; Tensor w, i; int64_t p; if (!a.check(3, "_embedding") || !T(a[0], w) || !T(a[1], i) || !I(a[2], p)) return nullptr;
+  MAG_TRY return wrap(ag::embedding(w, i, p)); MAG_CATCH(nullptr) }
+FN(f_smooth_l1_loss) { A; Tensor x, y; int64_t r; double beta; if (!a.check(4, "_smooth_l1_loss") || !T(a[0], x) || !T(a[1], y) || !I(a[2], r) || !D(a[3], beta)) return nullptr;
+  MAG_TRY return wrap(ag::smooth_l1_loss(x, y, (int)r, beta)); MAG_CATCH(nullptr) }
+FN(f_huber_loss) { A; Tensor x, y; int64_t r; double delta; if (!a.check(4, "_huber_loss") || !T(a[0], x) || !T(a[1], y) || !I(a[2], r) || !D(a[3], delta)) return nullptr;
+  MAG_TRY return wrap(ag::huber_loss(x, y, (int)r, delta)); MAG_CATCH(nullptr) }
 
 // --- in-place
 FN(f_inplace_binary) { A; int64_t op; Tensor x, y; Scalar al; if (!a.check(4, "_inplace_binary") || !I(a[0], op) || !T(a[1], x) || !to_tensor_or_scalar(a[2], y) || !to_scalar(a[3], al)) return nullptr;
@@ -236,6 +249,25 @@ FN(f_masked_fill_) { A; Tensor x, m, v; if (!a.check(3, "_masked_fill_") || !T(a
   MAG_TRY ag::inplace_masked_fill(x, m, v); Py_INCREF(a[0]); return a[0]; MAG_CATCH(nullptr) }
 FN(f_inplace_assign) { A; Tensor x, r; if (!a.check(2, "_inplace_assign") || !T(a[0], x) || !T(a[1], r)) return nullptr;
   MAG_TRY ag::inplace_assign(x, r); Py_INCREF(a[0]); return a[0]; MAG_CATCH(nullptr) }
+FN(f_index_put_) { A; Tensor x, pos, v; Shape s; bool acc;
+  if (!a.check(5, "_index_put_") || !T(a[0], x) || !T(a[1], pos) || !T(a[2], v) || !to_shape(a[3], s) || !B(a[4], acc)) return nullptr;
+  MAG_TRY ag::inplace_index_put(x, pos, v, s, acc); Py_INCREF(a[0]); return a[0]; MAG_CATCH(nullptr) }
+FN(f_index_put) { A; Tensor x, pos, v; Shape s; bool acc;
+  if (!a.check(5, "_index_put") || !T(a[0], x) || !T(a[1], pos) || !T(a[2], v) || !to_shape(a[3], s) || !B(a[4], acc)) return nullptr;
+  MAG_TRY return wrap(ag::index_put(x, pos, v, s, acc)); MAG_CATCH(nullptr) }
+// in-place view ops: kind 0 squeeze_(dims or None), 1 unsqueeze_(d), 2 transpose_(d0, d1), 3 t_()
+FN(f_inplace_view) { A; Tensor x; int64_t kind; if (!a.check(4, "_inplace_view") || !T(a[0], x) || !I(a[1], kind)) return nullptr;
+  std::vector<int64_t> d; bool has = false; int64_t d0 = 0, d1 = 0;
+  if (kind == 0 && !OptDims(a[2], d, has)) return nullptr;
+  if ((kind == 1 || kind == 2) && !I(a[2], d0)) return nullptr;
+  if (kind == 2 && !I(a[3], d1)) return nullptr;
+  MAG_TRY
+  if (kind == 0) ag::squeeze_(x, has ? std::optional<std::vector<int64_t>>(d) : std::nullopt);
+  else if (kind == 1) ag::unsqueeze_(x, d0);
+  else if (kind == 2) ag::transpose_(x, d0, d1);
+  else ag::t_(x);
+  Py_INCREF(a[0]); return a[0];
+  MAG_CATCH(nullptr) }
 
 // --- autograd
 FN(f_run_backward) {
@@ -582,7 +614,9 @@ PyMethodDef function_defs[] = {
     DEF("_softplus", f_softplus), DEF("_hardtanh", f_hardtanh),
     DEF("_inplace_binary", f_inplace_binary), DEF("_inplace_unary", f_inplace_unary), DEF("_copy_", f_copy_),
     DEF("_fill_", f_fill_), DEF("_zero_", f_zero_), DEF("_clamp_", f_clamp_), DEF("_masked_fill_", f_masked_fill_),
-    DEF("_inplace_assign", f_inplace_assign),
+    DEF("_inplace_assign", f_inplace_assign), DEF("_index_put_", f_index_put_), DEF("_index_put", f_index_put),
+    DEF("_inplace_view", f_inplace_view), DEF("_layer_norm", f_layer_norm), DEF("_batch_norm", f_batch_norm),
+    DEF("_embedding", f_embedding), DEF("_smooth_l1_loss", f_smooth_l1_loss), DEF("_huber_loss", f_huber_loss),
     DEF("_run_backward", f_run_backward), DEF("_set_grad_enabled", f_set_grad_enabled),
     DEF("_is_grad_enabled", f_is_grad_enabled), DEF("_set_inference_mode", f_set_inference_mode),
     DEF("_is_inference_mode_enabled", f_is_inference_mode_enabled), DEF("_set_anomaly", f_set_anomaly),

@@ -1,6 +1,6 @@
-"""Loss functions of nn.functional (re-exported there). mse, nll, bce and bce-with-logits use
-the core's fused nodes (torch's backward names); the others are compositions written in the
-order of torch's ATen formulas so values agree to rounding."""
+"""Loss functions of nn.functional (re-exported there). mse, nll, bce, bce-with-logits,
+smooth-L1 and Huber use the core's fused nodes (torch's backward names); the others are
+compositions written in the order of torch's ATen formulas so values agree to rounding."""
 import warnings
 
 from .. import _C, _ops
@@ -75,9 +75,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return _reduce((a - b).abs(), reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    z = (a - b).abs()
-    loss = _C._where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
-    return _reduce(loss, reduction)
+    return _C._smooth_l1_loss(a, b, _reduction(reduction), beta)  # SmoothL1LossBackward0
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -85,10 +83,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     a, b = _ops.broadcast_tensors(input, target)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    z = (a - b).abs()
-    loss = _C._where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
     if weight is None:
-        return _reduce(loss, reduction)
+        return _C._huber_loss(a, b, _reduction(reduction), delta)  # HuberLossBackward0
+    loss = _C._huber_loss(a, b, 0, delta)
     if weight.size() != input.size():
         raise ValueError("Weights and input must have the same size.")
     loss = loss * weight
@@ -196,10 +193,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "is deprecated. Please ensure they have the same size.")
     if weight is not None:
         weight = weight.expand(_ops.broadcast_shapes(target.size(), weight.size()))
-    if target.requires_grad and _C._is_grad_enabled():
-        # the core's BinaryCrossEntropyBackward0 gives no target gradient: compose torch's formula
-        loss = (target - 1) * _C._clamp(_ops.log1p(-input), -100, None) - target * _C._clamp(_ops.log(input), -100, None)
-        return _reduce(loss * weight if weight is not None else loss, reduction)
     return _C._bce(input, target, weight, r)
 
 
@@ -209,16 +202,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     r = _reduction(reduction)
     if target.size() != input.size():
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
-    if target.requires_grad and _C._is_grad_enabled():
-        # the core's node gives no target gradient: compose torch's formula (max_val trick)
-        max_val = _C._clamp(-input, 0, None)
-        soft = _ops.log(_ops.exp(-max_val) + _ops.exp(-input - max_val))
-        if pos_weight is not None:
-            log_weight = (pos_weight - 1) * target + 1
-            loss = (1 - target) * input + log_weight * (soft + max_val)
-        else:
-            loss = (1 - target) * input + max_val + soft
-        return _reduce(loss * weight if weight is not None else loss, reduction)
     return _C._bce_logits(input, target, weight, pos_weight, r)
 
 

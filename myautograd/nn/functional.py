@@ -68,12 +68,6 @@ def elu(input, alpha=1.0, inplace=False):
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
-    if approximate == "tanh" and input.requires_grad and _C._is_grad_enabled():
-        # core bug: GeluBackward0 for approximate='tanh' drops the +1 in d(inner)/dx, so the
-        # gradient is wrong; compose torch's formula from differentiable ops instead
-        k_beta, k_kappa = 0.7978845608028654, 0.044715
-        inner = (input + input * input * input * k_kappa) * k_beta
-        return input * 0.5 * (_ops.tanh(inner) + 1)
     return _C._gelu(input, approximate == "tanh")
 
 
@@ -133,13 +127,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         elif padding_idx < 0:
             assert padding_idx >= -weight.size(0), "Padding_idx must be within num_embeddings"
             padding_idx = weight.size(0) + padding_idx
-    out = _C._index_select(weight, 0, input.reshape(-1))
-    out = out.view(*input.shape, weight.shape[1])
-    if padding_idx is not None and out.requires_grad:
-        # torch gives the padding row no gradient: route those positions through a detached copy
-        mask = _C._binary(_ops.B["Eq"], input, padding_idx, 1).unsqueeze(-1)
-        out = _C._where(mask, out.detach(), out)
-    return out
+    # EmbeddingBackward0: the padding row gets no gradient (torch)
+    return _C._embedding(weight, input, -1 if padding_idx is None else padding_idx)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -174,15 +163,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape {expected}, "
                            f"but got input of size{list(input.shape)}")
-    dims = list(range(input.dim() - k, input.dim()))
-    mean = _C._mean(input, dims, True, None)
-    var = _C._var(input, dims, 0.0, True, False)
-    out = (input - mean) * _ops.rsqrt(var + eps)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    return _C._layer_norm(input, list(normalized_shape), weight, bias, eps)  # NativeLayerNormBackward0
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -194,25 +175,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 n *= s
         if n == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
-    dims = [0] + list(range(2, input.dim()))
-    shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
-    if training or running_mean is None:
-        mean = _C._mean(input, dims, False, None)
-        var = _C._var(input, dims, 0.0, False, False)
-        if training and running_mean is not None:
-            with no_grad():
-                # torch updates in the accumulate type (double): m * stat + (1 - m) * running
-                n = input.numel() // input.shape[1]
-                unbiased = var.detach().double() * n / max(n - 1, 1)
-                running_mean.copy_(mean.detach().double() * momentum + running_mean.double() * (1 - momentum))
-                running_var.copy_(unbiased * momentum + running_var.double() * (1 - momentum))
-    else:
-        mean, var = running_mean, running_var
-    out = (input - mean.view(shape)) * _ops.rsqrt(var.view(shape) + eps)
-    if weight is not None:
-        out = out * weight.view(shape)
-    if bias is not None:
-        out = out + bias.view(shape)
+    # NativeBatchNormBackward0; mean / var: the statistics used (batch ones, biased, when training)
+    out, mean, var = _C._batch_norm(input, weight, bias, running_mean, running_var, training, eps)
+    if training and running_mean is not None:
+        with no_grad():
+            # torch updates in the accumulate type (double): m * stat + (1 - m) * running
+            n = input.numel() // input.shape[1]
+            unbiased = var.double() * n / max(n - 1, 1)
+            running_mean.copy_(mean.double() * momentum + running_mean.double() * (1 - momentum))
+            running_var.copy_(unbiased * momentum + running_var.double() * (1 - momentum))
     return out
 
 

@@ -1,6 +1,6 @@
 """table_shape: OpInfo entries for views and shape ops (view, reshape, flatten, squeeze, permute,
-expand, narrow, unbind, split, chunk, cat, stack), indexing (get and set) and the index ops
-(gather, scatter, index_select, masked_fill)."""
+expand, narrow, unbind, split, chunk, cat, stack), their in-place forms (squeeze_, ...), indexing
+(get and set) and the index ops (index_put, gather, scatter, index_select, masked_fill)."""
 import numpy as np
 
 from . import gen
@@ -55,7 +55,52 @@ def _set(rng, dt):
             Sample((_x(rng, dt, (4, 5)), mask, 0), name="mask_scalar"),
             Sample((_x(rng, dt, (4, 5)), T(np.array([0, 2]), dtype=I64), v(5)), name="index_tensor"),
             Sample((_x(rng, dt, (4, 5)), (slice(None), T(np.array([1, 3]), dtype=I64)), v(4, 2)), name="index_cols"),
-            Sample((_x(rng, dt, ()), Ellipsis, v()), name="0d")]
+            Sample((_x(rng, dt, ()), Ellipsis, v()), name="0d"),
+            # torch applies ints / real slices / None as views first: an index_put on a view is CopySlices
+            Sample((_x(rng, dt, (3, 4, 5), "t"), (0, T(gen.vals(rng, (4, 5), "bool"), dtype="bool")), v(1)), name="int_then_mask"),
+            Sample((_x(rng, dt, (4, 5)), (slice(1, 3), T(np.array([4, 0]), dtype=I64)), v(2, 1)), name="slice_then_index"),
+            Sample((_x(rng, dt, (4, 5)), (None, T(np.array([1]), dtype=I64)), v(5)), name="none_then_index"),
+            Sample((_x(rng, dt, (4, 5), "step"), (Ellipsis, T(np.array([3, 1]), dtype=I64)), v(2)), name="ellipsis_index"),
+            Sample((_x(rng, dt, (4, 5)), (T(np.array([[0, 3]]), dtype=I64), T(np.array([[1], [4]]), dtype=I64)), v(2, 2)),
+                   name="broadcast_indices")]
+
+
+def _set_errors(lib):
+    def put(x, i, v):
+        x[i] = v
+    return [lambda: put(lib.zeros(3), lib.tensor([0]), lib.ones(1, dtype=lib.float64)),
+            lambda: put(lib.zeros(4, 5), lib.tensor([0, 2]), lib.ones(3, 5)),
+            lambda: put(lib.zeros(4, 5), lib.tensor([0, 9]), 1.0)]
+
+
+def _index_put(rng, dt):
+    v = lambda *s: T(gen.vals(rng, s, dt))  # noqa: E731
+    ix = lambda a: T(np.array(a), dtype=I64)  # noqa: E731
+    mask = T(gen.vals(rng, (4, 5), "bool"), dtype="bool")
+    out = []
+    for acc in (False, True):
+        out += [Sample((_x(rng, dt, (4, 5), "t"), (ix([0, 2, 2]),), v(3, 5), acc), name=f"rows_dups{acc}",
+                       kink=not acc),  # overwritten values: torch's formula still gives them grad[indices]
+                Sample((_x(rng, dt, (4, 5)), (ix([1, 3]), ix([0, 4])), v(), acc), name=f"pairs_0d_value{acc}"),
+                Sample((_x(rng, dt, (4, 5), "step"), (mask,), v(1), acc), name=f"mask{acc}"),
+                Sample((_x(rng, dt, (4, 5)), (ix([[0], [3]]), ix([4, 2, 1])), v(2, 1), acc), name=f"bcast{acc}")]
+    return out
+
+
+def _inplace_view(name):
+    """x * 1 (a non-leaf) viewed in place: torch's in-place view nodes (SqueezeBackward4, ...)."""
+    def op(lib, x, *a):
+        y = x * 1
+        r = getattr(y, name + "_")(*a)
+        assert r is y
+        return y
+    return op
+
+
+def _inplace_view_errors(lib):
+    leaf = lambda: lib.ones(2, 1, requires_grad=True)  # noqa: E731
+    return [lambda: leaf().squeeze_(1), lambda: leaf().unsqueeze_(0), lambda: leaf().transpose_(0, 1),
+            lambda: leaf().t_(), lambda: leaf()[:].squeeze_(1), lambda: (leaf() * 1).t_().t_().unsqueeze_(5)]
 
 
 def _gather(rng, dt):
@@ -124,7 +169,19 @@ OPS = [
     _calls("chunk", [((5, 4), "t", (2,), {}), ((5, 6), "step", (3,), {"dim": 1}), ((2, 4), None, (3,), {"dim": 1})],
            variant="chunk"),
     OpInfo("getitem", lambda lib, x, i: x[i], _idx, dtypes=ALL, errors=_getitem_errors),
-    OpInfo("setitem", _setitem, _set, dtypes=ALL),
+    OpInfo("setitem", _setitem, _set, dtypes=ALL, errors=_set_errors),
+    OpInfo("index_put", lambda lib, x, i, v, acc: lib.index_put(x, i, v, accumulate=acc), _index_put, dtypes=ALL,
+           variant="index_put"),
+    OpInfo("squeeze_", _inplace_view("squeeze"), lambda rng, dt: [
+        Sample((_x(rng, dt, (3, 1, 4, 1), "t"),), name="all"), Sample((_x(rng, dt, (3, 1, 4), "step"), 1), name="dim"),
+        Sample((_x(rng, dt, (3, 1, 1)), (1, 2)), name="dims"), Sample((_x(rng, dt, ()), 0), name="0d")], dtypes=ALL),
+    OpInfo("unsqueeze_", _inplace_view("unsqueeze"), lambda rng, dt: [
+        Sample((_x(rng, dt, (3, 4), "t"), 1), name="mid"), Sample((_x(rng, dt, ()), -1), name="0d")], dtypes=ALL),
+    OpInfo("transpose_", _inplace_view("transpose"), lambda rng, dt: [
+        Sample((_x(rng, dt, (2, 3, 4), "step"), 0, -1), name="3d"), Sample((_x(rng, dt, (3, 4)), 1, 1), name="same")],
+           dtypes=ALL, errors=_inplace_view_errors),
+    OpInfo("t_", _inplace_view("t"), lambda rng, dt: [
+        Sample((_x(rng, dt, (3, 4), "t"),), name="2d"), Sample((_x(rng, dt, (5,)),), name="1d")], dtypes=ALL),
     OpInfo("gather", lambda lib, x, d, i: lib.gather(x, d, i), _gather, dtypes=ALL, variant="gather",
            errors=lambda lib: [lambda: lib.gather(lib.ones(3, 4), 1, lib.tensor([[5]])),
                                lambda: lib.gather(lib.ones(3, 4), 1, lib.ones(3, 1))]),
