@@ -29,6 +29,18 @@ def set_default_dtype(d):
     _C._set_default_dtype(d)
 
 
+def set_num_threads(n):
+    """Threads for the CPU elementwise/reduction kernels (default: the machine's cores)."""
+    import builtins
+    if not isinstance(n, builtins.int) or isinstance(n, builtins.bool):
+        raise TypeError(f"set_num_threads(): argument 'int' must be int, not {type(n).__name__}")
+    _C._set_num_threads(n)
+
+
+def get_num_threads():
+    return _C._get_num_threads()
+
+
 def is_inference(t):
     return t.is_inference()
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/random.h"
+#include "kernels/cpu/parallel.h"
 #include "python/common.h"
 
 namespace mag {
@@ -584,6 +585,10 @@ FN(f_randperm) { A; int64_t n; if (!a.check(2, "_randperm") || !I(a[0], n)) retu
   return wrap(t);
   MAG_CATCH(nullptr) }
 
+FN(f_set_num_threads) { A; int64_t n; if (!a.check(1, "_set_num_threads") || !I(a[0], n)) return nullptr;
+  MAG_TRY set_num_threads((int)n); return none(); MAG_CATCH(nullptr) }
+FN(f_get_num_threads) { return PyLong_FromLong(get_num_threads()); }
+
 FN(f_register_hook) {
   PyObject* tuple = PyTuple_New(nargs_);
   if (!tuple) return nullptr;
@@ -634,7 +639,7 @@ PyMethodDef function_defs[] = {
     DEF("_manual_seed", f_manual_seed), DEF("_initial_seed", f_initial_seed), DEF("_get_rng_state", f_get_rng_state),
     DEF("_set_rng_state", f_set_rng_state), DEF("_uniform_", f_uniform_), DEF("_normal_", f_normal_),
     DEF("_random_", f_random_), DEF("_random_full", f_random_full), DEF("_bernoulli_", f_bernoulli_), DEF("_exponential_", f_exponential_),
-    DEF("_randperm", f_randperm), DEF("_register_hook", f_register_hook), DEF("_retain_grad", f_retain_grad),
+    DEF("_randperm", f_randperm), DEF("_set_num_threads", f_set_num_threads), DEF("_get_num_threads", f_get_num_threads), DEF("_register_hook", f_register_hook), DEF("_retain_grad", f_retain_grad),
     {"_function_record", function_record, METH_VARARGS, nullptr}, {"_set_node_factories", set_node_factories, METH_VARARGS, nullptr},
     {nullptr, nullptr, 0, nullptr}};
 #undef DEF

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/vec_math.h"
 
 namespace mag {
 
@@ -16,10 +17,41 @@ template <typename T> static inline bool isnan_(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::isnan(x); else return false;
 }
 
+// float32 exp/log/tanh/sigmoid: contiguous rows through the vectorised loops of vec_math,
+// other rows element by element through the same inline functions (identical results).
+static bool unary_vec_f32(UnaryOp op, const Tensor& out, const Tensor& in) {
+  void (*vec)(float*, const float*, int64_t);
+  float (*one)(float);
+  switch (op) {
+    case UnaryOp::Exp: vec = vm::vexp_f32; one = vm::expf_; break;
+    case UnaryOp::Log: vec = vm::vlog_f32; one = vm::logf_; break;
+    case UnaryOp::Tanh: vec = vm::vtanh_f32; one = vm::tanhf_; break;
+    case UnaryOp::Sigmoid: vec = vm::vsigmoid_f32; one = vm::sigmoidf_; break;
+    default: return false;
+  }
+  StridedLoop<2> loop({&out, &in});
+  loop.run([&](char** p, const int64_t* s, int64_t n) {
+    if (s[0] == 4 && s[1] == 4) { vec((float*)p[0], (const float*)p[1], n); return; }
+    for (int64_t i = 0; i < n; ++i) *(float*)(p[0] + i * s[0]) = one(*(const float*)(p[1] + i * s[1]));
+  });
+  return true;
+}
+
 template <typename T>
 static void unary_typed(UnaryOp op, const Tensor& out, const Tensor& in) {
   using C = compute_t<T>;
   auto run = [&](auto f) { map_elements<T, T>(out, {&in}, [&](T x) -> T { return T(f(C(x))); }); };
+  if constexpr (std::is_same_v<T, float>) {
+    if (unary_vec_f32(op, out, in)) return;
+  } else if constexpr (std::is_same_v<C, float>) {  // float16 / bfloat16 compute in float
+    switch (op) {
+      case UnaryOp::Exp: run(vm::expf_); return;
+      case UnaryOp::Log: run(vm::logf_); return;
+      case UnaryOp::Tanh: run(vm::tanhf_); return;
+      case UnaryOp::Sigmoid: run(vm::sigmoidf_); return;
+      default: break;
+    }
+  }
   switch (op) {
     case UnaryOp::Neg: run([](C x) { return (C)-x; }); break;
     case UnaryOp::Abs: run([](C x) { if constexpr (std::is_floating_point_v<C>) return std::fabs(x); else return x < 0 ? (C)-x : x; }); break;

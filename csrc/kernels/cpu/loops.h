@@ -2,8 +2,10 @@
 // Dims are coalesced where every operand is contiguous across them; the innermost dim is
 // handed to a callback with byte strides, so kernels can take a contiguous fast path.
 #pragma once
+#include <algorithm>
 #include <array>
 #include "core/tensor.h"
+#include "kernels/cpu/parallel.h"
 
 namespace mag {
 
@@ -48,34 +50,52 @@ struct StridedLoop {
     ndim = w;
   }
 
-  // f(char* ptrs[N], const int64_t strides[N], int64_t n)
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int d = 0; d < ndim; ++d) n *= sizes[d];
+    return n;
+  }
+
+  // f(char* ptrs[N], const int64_t strides[N], int64_t n) over every inner row. Above
+  // GRAIN_SIZE elements the linear range is split across the pool's threads (torch's
+  // TensorIterator::for_each); f must only touch the elements it is given.
   template <typename F>
   void run(F&& f) {
+    int64_t n = numel();
+    if (n > GRAIN_SIZE && get_num_threads() > 1 && !in_parallel_region())
+      parallel_for(0, n, GRAIN_SIZE, [&](int64_t b, int64_t e) { run_range(f, b, e); });
+    else
+      run_range(f, 0, n);
+  }
+
+  // f over the linear index range [begin, end) (row-major over the coalesced dims).
+  template <typename F>
+  void run_range(F& f, int64_t begin, int64_t end) {
     char* ptrs[N];
     int64_t inner[N];
     if (ndim == 0) {
       for (int k = 0; k < N; ++k) { ptrs[k] = base[k]; inner[k] = 0; }
-      f(ptrs, inner, 1);
+      if (begin < end) f(ptrs, inner, 1);
       return;
     }
     int last = ndim - 1;
     for (int k = 0; k < N; ++k) inner[k] = strides[k][last];
-    for (int d = 0; d < ndim; ++d) if (sizes[d] == 0) return;
+    if (begin >= end) return;
     int64_t idx[16] = {0};
-    while (true) {
+    int64_t rem = begin;
+    for (int d = last; d >= 0; --d) { idx[d] = rem % sizes[d]; rem /= sizes[d]; }
+    int64_t pos = begin;
+    while (pos < end) {
       for (int k = 0; k < N; ++k) {
         char* p = base[k];
-        for (int d = 0; d < last; ++d) p += idx[d] * strides[k][d];
+        for (int d = 0; d <= last; ++d) p += idx[d] * strides[k][d];
         ptrs[k] = p;
       }
-      f(ptrs, inner, sizes[last]);
-      int d = last - 1;
-      while (d >= 0) {
-        if (++idx[d] < sizes[d]) break;
-        idx[d] = 0;
-        --d;
-      }
-      if (d < 0) break;
+      int64_t n = std::min(sizes[last] - idx[last], end - pos);
+      f(ptrs, inner, n);
+      pos += n;
+      idx[last] += n;
+      for (int d = last; d > 0 && idx[d] >= sizes[d]; --d) { idx[d] = 0; ++idx[d - 1]; }
     }
   }
 };

@@ -4,6 +4,7 @@
 #include <type_traits>
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/sum_cascade.h"
 
 namespace mag {
 
@@ -70,7 +71,7 @@ static void reduce_typed(ReduceOp op, const Tensor& out, const Tensor& in) {
           int64_t acc = 0; visit([&](T v) { acc += (int64_t)v; });
           *(int64_t*)optr = acc;  // integer sums are int64
         } else {
-          // pairwise-free cascade: accumulate in the accumulate type
+          // sequential reference (the fast path is cascade_sum)
           A acc = 0; visit([&](T v) { acc += (A)v; });
           *(T*)optr = T(acc);
         }
@@ -111,7 +112,16 @@ static void reduce_typed(ReduceOp op, const Tensor& out, const Tensor& in) {
 }
 
 static void cpu_reduce(ReduceOp op, const Tensor& out, const Tensor& in) {
-  dispatch_all(in.dtype(), [&](auto tag) { reduce_typed<typename decltype(tag)::type>(op, out, in); });
+  dispatch_all(in.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    constexpr bool fp = std::is_floating_point_v<T> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+    // floating sums follow torch's cascade order (sum_cascade.cpp); reduce_typed below is the
+    // sequential reference it is tested against (tests/test_reductions_exact.py)
+    if constexpr (fp) {
+      if (op == ReduceOp::Sum && out.dtype() == in.dtype() && out.is_contiguous()) { cascade_sum<T>(out, in); return; }
+    }
+    reduce_typed<T>(op, out, in);
+  });
 }
 
 template <typename T>

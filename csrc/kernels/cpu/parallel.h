@@ -1,0 +1,35 @@
+// parallel.h: the CPU kernels' intra-op thread pool, split like torch's at::parallel_for
+// (OpenMP backend): a range above the grain size is cut into min(threads, ceil(n/grain))
+// equal chunks of ceil(n/chunks), chunk t on thread t. Reductions rely on that exact split
+// (see sum_cascade.cpp), so do not change it without changing both.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace mag {
+
+constexpr int64_t GRAIN_SIZE = 32768;  // at::internal::GRAIN_SIZE
+
+int get_num_threads();
+void set_num_threads(int n);
+int get_thread_num();        // 0 on the calling thread and outside parallel regions
+bool in_parallel_region();
+
+namespace detail {
+void parallel_run(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f);
+}
+
+// f(begin, end) on each chunk; serial when the range is small, one thread is configured, or
+// already inside a parallel region. Exceptions from any chunk are rethrown here.
+template <typename F>
+inline void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
+  int64_t n = end - begin;
+  if (n <= 0) return;
+  if (n > grain && n > 1 && !in_parallel_region() && get_num_threads() > 1) {
+    detail::parallel_run(begin, end, grain, std::function<void(int64_t, int64_t)>(f));
+  } else {
+    f(begin, end);
+  }
+}
+
+}  // namespace mag
