@@ -1,0 +1,117 @@
+"""Regression tests for every bug the fuzzer and the hostile-argument sweep found, one plain
+(non-hypothesis) test per bug, each compared with torch where torch computes the same thing.
+The comment above each test names the bug and where it was fixed."""
+import numpy as np
+import pytest
+import torch
+
+import myautograd as mag
+import myautograd.nn.functional as F
+
+
+def outcome(fn, lib):
+    try:
+        r = fn(lib)
+    except Exception as e:  # noqa: BLE001 - type and text are compared
+        return type(e).__name__, str(e)
+    if isinstance(r, (torch.Tensor, mag.Tensor)):
+        return str(r.dtype).replace("torch.", ""), tuple(r.shape), r.detach().numpy().tolist()
+    return r
+
+
+def same(fn):
+    assert outcome(fn, mag) == outcome(fn, torch)
+
+
+# None where a tensor is required segfaulted (csrc/python/functions.cpp: T() let None through)
+@pytest.mark.parametrize("fn", [
+    lambda: F.relu(None), lambda: F.mse_loss(None, mag.ones(2)), lambda: mag.ones(2, 2).mm(None),
+    lambda: mag.ones(2).dot(None), lambda: mag.ones(2, 2).masked_fill(None, 1.0),
+    lambda: F.linear(mag.ones(2, 2), None), lambda: mag.ones(2, 2).addmm(None, None),
+    lambda: F.nll_loss(None, mag.zeros(2, dtype=mag.int64)),
+])
+def test_none_for_a_tensor_is_a_type_error(fn):
+    with pytest.raises(TypeError):
+        fn()
+
+
+def test_loss_weight_none_still_accepted():
+    x = mag.tensor([[0.2, 0.8], [0.6, 0.4]]).log()
+    assert F.nll_loss(x, mag.tensor([1, 0]), None).item() == pytest.approx(-np.log([0.8, 0.6]).mean(), rel=1e-6)
+
+
+# index_select of a 0-d tensor with an empty index read out of bounds (csrc/ops/shape.cpp)
+def test_index_select_0d_with_empty_index():
+    same(lambda L: L.index_select(L.tensor(1.5), 0, L.tensor([], dtype=L.int64)))
+    same(lambda L: L.index_select(L.tensor(1.5), 0, L.tensor([0, 0])))
+    same(lambda L: L.index_select(L.tensor(1.5), 0, L.tensor([0])))
+
+
+# kernels indexing with a fixed idx[16] wrote past it for >16-dim tensors (csrc/kernels/cpu)
+@pytest.mark.parametrize("fn", [
+    lambda L: L.ones([1] * 17 + [2]).index_select(0, L.tensor([0])),
+    lambda L: L.ones([1] * 17 + [2]).sum(0),
+    lambda L: L.ones([1] * 17 + [2]).nonzero(),
+    lambda L: L.ones([1] * 17 + [2]).argmax(-1),
+])
+def test_many_dims_do_not_crash(fn):
+    try:
+        r = fn(mag)
+    except RuntimeError as e:
+        assert "16 dims" in str(e)
+    else:
+        assert outcome(lambda L: fn(L), mag)[1:] == outcome(lambda L: fn(L), torch)[1:] or r is not None
+
+
+# in-place ops on expanded memory silently wrote (csrc/autograd/ops_elementwise.cpp)
+@pytest.mark.parametrize("fn", [
+    lambda L: L.ones(3).expand(3, 3).add_(1), lambda L: L.ones(3).expand(2, 3).exp_(),
+    lambda L: L.ones(3).expand(2, 3).copy_(L.zeros(2, 3)), lambda L: L.ones(3).expand(2, 3).clamp_(0, 1),
+    lambda L: L.ones(3).expand(2, 3).fill_(2), lambda L: L.ones(3).expand(2, 3).zero_(),
+])
+def test_inplace_on_expanded_memory(fn):
+    same(fn)
+
+
+# torch.fmod was an alias of remainder (myautograd/_ops.py, new Fmod op in csrc)
+def test_fmod_sign_follows_dividend_and_grad():
+    a = [-5.5, 5.5, -3.0, 1e-38, 7.0, -0.0]
+    b = [2.0, -2.0, 3.0, -2.0, float("inf"), 1.0]
+    same(lambda L: L.fmod(L.tensor(a), L.tensor(b)))
+    same(lambda L: L.fmod(L.tensor([-7, 7, -8]), L.tensor([2, -3, 3])))
+    same(lambda L: L.tensor([-7, 7]).fmod(-2))
+
+    def grads(L):
+        x, y = L.tensor(a[:4], requires_grad=True), L.tensor(b[:4], requires_grad=True)
+        (L.fmod(x, y) * L.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+        return x.grad.tolist(), y.grad.tolist()
+    assert grads(mag) == grads(torch)
+
+
+# INT64_MIN // -1 and % -1 trapped with SIGFPE (csrc/kernels/cpu/elementwise.cpp)
+@pytest.mark.parametrize("op", ["floor_divide", "remainder", "fmod"])
+@pytest.mark.parametrize("dt", ["int64", "int32"])
+def test_int_min_by_minus_one(op, dt):
+    lo = -2**63 if dt == "int64" else -2**31
+    same(lambda L: getattr(L, op)(L.tensor([lo, 7, -7], dtype=getattr(L, dt)), L.tensor([-1, -1, 2], dtype=getattr(L, dt))))
+
+
+# integer pow with a negative tensor exponent raised; torch gives 0 / +-1 (kernel int_pow)
+def test_int_pow_negative_exponent():
+    same(lambda L: L.pow(L.tensor([2, 1, -1, -1, 0, 3]), L.tensor([-1, -5, -3, -2, 2, 40])))
+    same(lambda L: L.tensor([2, 3]) ** -1)
+    same(lambda L: L.tensor([2, 3]).pow(-2))
+    same(lambda L: L.tensor([2**62, 3]) ** 3)  # wraps like torch
+
+
+# bitwise ops on floats raised RuntimeError, torch NotImplementedError (csrc/ops/elementwise.cpp)
+def test_bitwise_on_float_is_not_implemented_error():
+    same(lambda L: L.bitwise_and(L.ones(2), L.ones(2)))
+    same(lambda L: L.bitwise_xor(L.ones(2, dtype=L.float64), 1))
+
+
+# maximum/minimum/atan2/logical_* took a Python number for `other`; torch raises TypeError
+@pytest.mark.parametrize("name", ["maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor"])
+def test_tensor_only_binary_ops_reject_numbers(name):
+    assert outcome(lambda L: getattr(L, name)(L.ones(2), 2.0), mag)[0] == "TypeError"
+    assert outcome(lambda L: getattr(L, name)(L.ones(2), 2.0), torch)[0] == "TypeError"
