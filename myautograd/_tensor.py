@@ -304,6 +304,13 @@ class Tensor(_C.TensorBase):
         return _C._slice(self, dim, start, start + length, 1)
 
     def select(self, dim, index):
+        # torch.select words its range error differently from t[i] (which shares _C._select)
+        n = self.dim()
+        if n and type(dim) is int and type(index) is int and -n <= dim < n:
+            size = self.shape[dim]
+            if not -size <= index < size:
+                raise IndexError(f"select(): index {index} out of range for tensor of size "
+                                 f"{list(self.shape)} at dimension {dim % n}")
         return _C._select(self, dim, index)
 
     def unbind(self, dim=0):

@@ -118,6 +118,10 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
       if (nb) gb = mul(gr, div(neg(a), den));
       break;
     }
+    case BinaryOp::Fmod:  // other: -grad * self.div(other, rounding_mode="trunc")
+      if (na) ga = gr;
+      if (nb) gb = mul(neg(gr), native::unary(UnaryOp::Trunc, native::binary(BinaryOp::Div, n.sv(0), n.sv(1))));
+      break;
     case BinaryOp::Remainder:
       if (na) ga = gr;
       if (nb) gb = mul(neg(gr), native::binary(BinaryOp::FloorDivide, n.sv(0), n.sv(1)));

@@ -164,7 +164,7 @@ static DType binary_compute_dtype(BinaryOp op, DType rt) {
 
 static void check_binary_dtypes(BinaryOp op, DType ct) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
-    MAG_THROW(Runtime, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
+    MAG_THROW(NotImplemented, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
               "_cpu\" not implemented for '", scalar_type_name(ct), "'");
   if (op == BinaryOp::Sub && ct == DType::Bool)
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
@@ -211,6 +211,8 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   // tensor ** number keeps an integer tensor integer unless the exponent is a float
   Tensor w = wrapped_scalar(e);
+  if (!is_floating(a.dtype()) && a.dtype() != DType::Bool && e.kind == Scalar::Int && e.i < 0)
+    MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
   return binary(BinaryOp::Pow, a, w);
 }
 

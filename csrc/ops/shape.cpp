@@ -257,6 +257,8 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
   MAG_CHECK_KIND(index_in.dim() <= 1, Index, "index_select(): Index is supposed to be a vector");
   Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, a.dim());
+  MAG_CHECK(a.dim() || index.numel() == 1, "index_select(): Index to scalar can have only 1 value, got ",
+                 index.numel(), " value(s)");
   Shape sizes = a.sizes();
   if (a.dim()) sizes[d] = index.numel();
   Tensor out = empty(sizes, a.dtype(), a.device());
@@ -298,7 +300,7 @@ Tensor nonzero(const Tensor& a) {
   int64_t nd = a.dim();
   Tensor out = empty(Shape{n, nd}, DType::Int64, a.device());
   int64_t* o = out.data_as<int64_t>();
-  int64_t idx[16] = {0};
+  std::vector<int64_t> idx(nd + 1, 0);
   for (int64_t i = 0; i < c.numel(); ++i) {
     if (p[i]) { for (int64_t d = 0; d < nd; ++d) *o++ = idx[d]; }
     for (int64_t d = nd - 1; d >= 0; --d) { if (++idx[d] < a.sizes()[d]) break; idx[d] = 0; }

@@ -7,6 +7,7 @@ namespace mag {
 template <typename F>
 static void odometer(const Shape& sizes, F&& f) {
   for (auto s : sizes) if (s == 0) return;
+  MAG_CHECK(sizes.size() <= 16, "tensors with more than 16 dims are not supported");  // idx[16] below
   int64_t idx[16] = {0};
   int64_t nd = (int64_t)sizes.size();
   while (true) {
@@ -38,8 +39,8 @@ static void cpu_index_select(const Tensor& out, const Tensor& in, int64_t dim, c
       int64_t tmp[16];
       for (int64_t d = 0; d < out.dim(); ++d) tmp[d] = idx[d];
       int64_t v = out.dim() ? ix[idx[dim] * ixs] : ix[0];
-      check_index(v, size, dim);
-      if (v < 0) v += size;
+      if (v < 0 || v >= size) MAG_THROW(Index, "index out of range in self");  // torch: no negatives
+
       if (out.dim()) tmp[dim] = v;
       out.data_as<T>()[offset_of(idx, out)] = in.data_as<T>()[offset_of(tmp, in)];
     });
