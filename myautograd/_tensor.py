@@ -296,6 +296,8 @@ class Tensor(_C.TensorBase):
         return x if x is not self else _C._clone(x)
 
     def narrow(self, dim, start, length):
+        if self.dim() == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         size = self.shape[dim]
         if start < 0:
             start += size

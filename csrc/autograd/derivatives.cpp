@@ -101,13 +101,15 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
     }
     case BinaryOp::Maximum:
     case BinaryOp::Minimum: {
-      // ties split the gradient in half (torch)
+      // ties split the gradient in half; a side gets zero only where it strictly loses, so
+      // with a nan both sides get the full gradient (torch: where(a == b, g / 2, g).masked_fill_)
       Tensor a = n.sv(0), b = n.sv(1);
       Tensor half = div(gr, S(2));
       Tensor eq = cmp(BinaryOp::Eq, a, b);
       BinaryOp a_wins = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
+      BinaryOp a_loses = op == BinaryOp::Maximum ? BinaryOp::Lt : BinaryOp::Gt;
       Tensor za = native::zeros_like(gr);
-      if (na) ga = where(eq, half, where(cmp(a_wins, a, b), gr, za));
+      if (na) ga = where(eq, half, where(cmp(a_loses, a, b), za, gr));
       if (nb) gb = where(eq, half, where(cmp(a_wins, a, b), za, gr));
       break;
     }
@@ -285,6 +287,7 @@ TensorList norm_bw(FnNode& n, const TensorList& g) {
   // 2-norm: x * grad / norm (0 where norm is 0); inf-norm: evenly among maxima; general p
   Tensor x = n.sv(0), res = n.sv(1);
   double p = n.doubles[0];
+  if (p == 0.0) return {Tensor()};  // the 0-"norm" counts nonzeros: no gradient (torch: None)
   Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
   Tensor re = expand_reduced(res, n.shapes[0], n.ints, n.flag);
   if (p == 2.0) {

@@ -257,6 +257,7 @@ void inplace_assign(const Tensor& self, const Tensor& result) {
 // torch's assert_no_internal_overlap: writing into memory where one element is reached through
 // several indices (a stride-0 dim of size > 1, e.g. an expand) is refused. fill_/zero_ allow it.
 static void check_no_internal_overlap(const Tensor& self) {
+  if (self.numel() == 0) return;  // empty tensors are non-overlapping and dense
   for (int64_t d = 0; d < self.dim(); ++d)
     if (self.sizes()[d] > 1 && self.strides()[d] == 0)
       MAG_THROW(Runtime, "unsupported operation: more than one element of the written-to tensor refers to a single "

@@ -35,8 +35,13 @@ def fuzz(prop, examples):
 
 # ---- values ---------------------------------------------------------------------------------
 
+HUGE = {1e38, -3e38, 1e308, -1e300}
+
+
 def values(draw, dtype, n, specials=True, lo=-5.0, hi=5.0):
-    """n values of `dtype` as a numpy array: mostly moderate, sometimes the special ones."""
+    """n values of `dtype` as a numpy array: mostly moderate, sometimes the special ones.
+    specials="finite-safe" leaves out the huge ones (reductions: where they overflow depends on
+    the summation order, which is implementation-defined)."""
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     if dtype == "bool":
@@ -53,6 +58,8 @@ def values(draw, dtype, n, specials=True, lo=-5.0, hi=5.0):
     if specials and n and draw(st.booleans()):
         k = rng.integers(1, n + 1)
         pool = SPECIAL if dtype == "float32" else SPECIAL + [1e308, 5e-324, -1e300]
+        if specials == "finite-safe":
+            pool = [v for v in pool if v not in HUGE]
         a[rng.integers(0, n, k)] = rng.choice(pool, k)
     return a.astype(dtype)
 
@@ -179,9 +186,9 @@ COLLECT = []  # exploration mode (tools only): failures are recorded instead of 
 # Known differences not fixed yet (mostly dtype-support gaps owned by the op-table work): a
 # failure whose text matches one of these is not reported. Each is in the reliability report.
 KNOWN = [
-    (r"not implemented for 'Bool'|with a bool tensor|on a bool tensor|Boolean inputs not supported"
+    (r"not implemented for \\?'Bool|with a bool tensor|on a bool tensor|Boolean inputs not supported"
      r"|does not support bool", "bool inputs torch refuses, myautograd computes"),
-    (r"not implemented for '(Long|Int|Short|Char|Byte)'|Expected a floating point or complex"
+    (r"not implemented for \\?'(Long|Int|Short|Char|Byte)|Expected a floating point or complex"
      r"|only support floating point", "integer inputs to softmax/norm/var torch refuses"),
     (r"derivative for aten::floor_divide is not implemented", "floor_divide backward gives zeros"),
     (r"Expected reduction dim", "empty-reduction error type (IndexError vs RuntimeError)"),
@@ -190,7 +197,7 @@ KNOWN = [
     (r"expected m1 and m2 to have the same dtype", "mixed-dtype matmul on empty batches"),
     (r"can't be cast to the desired output type", "addmm int with float beta/alpha"),
     (r"dtype torch.bool vs torch.uint8", "all/any of uint8 return bool, torch uint8"),
-    (r"index out of range in self", "index_select accepts negative indices"),
+    (r"value cannot be converted to type", "integer tensor op with an out-of-range Python int"),
 ]
 
 

@@ -75,8 +75,9 @@ def _prop_binary(data):
         s = data.draw(SCALARS)
         run_both(lambda lib, a: getattr(lib, name)(a, s), [x], loose, seed=seed)
     elif kind == "rscalar":
-        s = data.draw(SCALARS)
         op = data.draw(st.sampled_from(["__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rpow__"]))
+        s = data.draw(SCALARS.filter(lambda v: not isinstance(v, bool)) if op == "__rpow__" else SCALARS)
+        # (torch's backward of True ** x trips an internal assert: its bug, not compared)
         run_both(lambda lib, a: getattr(a, op)(s), [x], loose=True, seed=seed)
     else:
         op = data.draw(st.sampled_from(["__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__",

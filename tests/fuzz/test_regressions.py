@@ -47,6 +47,20 @@ def test_index_select_0d_with_empty_index():
     same(lambda L: L.index_select(L.tensor(1.5), 0, L.tensor([0])))
 
 
+# index_select skipped validating indices when the result was empty
+def test_index_select_validates_indices_of_empty_results():
+    same(lambda L: L.index_select(L.ones(0, 0), 1, L.tensor([7])))
+    same(lambda L: L.index_select(L.ones(3, 0), 0, L.tensor([7])))
+    same(lambda L: L.index_select(L.ones(3, 0), 0, L.tensor([-1])))
+    same(lambda L: L.index_select(L.ones(3, 2), 0, L.tensor([2, 0])))
+    same(lambda L: L.index_select(L.ones(3, 2), 0, L.tensor([3])))
+
+
+# narrow of a 0-d tensor raised IndexError from Python indexing (myautograd/_tensor.py)
+def test_narrow_0d():
+    same(lambda L: L.tensor(1.0).narrow(0, 0, 1))
+
+
 # kernels indexing with a fixed idx[16] wrote past it for >16-dim tensors (csrc/kernels/cpu)
 @pytest.mark.parametrize("fn", [
     lambda L: L.ones([1] * 17 + [2]).index_select(0, L.tensor([0])),
@@ -86,6 +100,45 @@ def test_fmod_sign_follows_dividend_and_grad():
         (L.fmod(x, y) * L.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
         return x.grad.tolist(), y.grad.tolist()
     assert grads(mag) == grads(torch)
+
+
+# maximum/minimum backward gave the nan side's partner zero; torch gives both the gradient
+# (csrc/autograd/derivatives.cpp)
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_grad_with_nan_and_ties(name):
+    def grads(L):
+        a = L.tensor([float("nan"), 1.0, 2.0, 3.0, float("nan")], requires_grad=True)
+        b = L.tensor([-2.0, float("nan"), 2.0, 1.0, float("nan")], requires_grad=True)
+        getattr(L, name)(a, b).backward(L.tensor([1.0, 2.0, 3.0, 4.0, 5.0]))
+        return a.grad.tolist(), b.grad.tolist()
+    assert grads(mag) == grads(torch)
+
+
+# in-place on an empty tensor with a stride-0 dim is fine in torch (no element to overlap)
+def test_inplace_on_empty_expanded_is_allowed():
+    same(lambda L: L.ones(0, 1, 2).expand(0, 4, 2).add_(1))
+
+
+# norm: a one-element reduction overflowed in x**2 (torch returns |x|) and the 0-norm had a
+# gradient (csrc/autograd/ops_reduce.cpp, derivatives.cpp)
+def test_norm_overflow_and_zero_norm_grad():
+    same(lambda L: L.norm(L.tensor(-3e38)))
+    same(lambda L: L.norm(L.tensor([-3e38]), 3))
+    same(lambda L: L.tensor([[3e38, 1.0]]).norm(dim=0))
+    same(lambda L: L.tensor([3e38, 1.0]).norm(dim=0))  # more than one element: inf, as torch
+    same(lambda L: L.norm(L.tensor([1e20, 1e20])))
+
+    def grad(L):
+        x = L.tensor([0.5, 0.0, -2.0], requires_grad=True)
+        L.norm(x, 0).backward()
+        return x.grad
+    assert grad(mag) is None and grad(torch) is None
+
+
+# matmul (b, n, 0) @ (0, m) divided by k = 0: SIGFPE (csrc/autograd/ops_linalg.cpp)
+def test_batched_matmul_with_zero_inner_size():
+    same(lambda L: L.matmul(L.ones(2, 3, 0), L.ones(0, 4)))
+    same(lambda L: L.matmul(L.ones(2, 3, 0), L.ones(0)))
 
 
 # INT64_MIN // -1 and % -1 trapped with SIGFPE (csrc/kernels/cpu/elementwise.cpp)
