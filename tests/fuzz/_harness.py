@@ -215,7 +215,8 @@ def run_both(program, pairs, loose=False, rtol=None, grads=True, seed=0):
             return None
         if not COLLECT:
             raise
-        COLLECT.append((str(e).splitlines()[0][:200], repr(pairs)))
+        cells = [c.cell_contents for c in (program.__closure__ or ()) if isinstance(c.cell_contents, (str, int, float))]
+        COLLECT.append((str(e).splitlines()[0][:200], repr(pairs) + f" ops={cells}"))
         return None
 
 

@@ -32,7 +32,7 @@ def _prop_unary(data):
 
 
 def test_fuzz_unary():
-    fuzz(_prop_unary, 150)
+    fuzz(_prop_unary, 120)
 
 
 @st.composite
@@ -87,7 +87,7 @@ def _prop_binary(data):
 
 
 def test_fuzz_binary():
-    fuzz(_prop_binary, 250)
+    fuzz(_prop_binary, 200)
 
 
 @given(st.data())
@@ -114,4 +114,4 @@ def _prop_inplace(data):
 
 
 def test_fuzz_inplace():
-    fuzz(_prop_inplace, 120)
+    fuzz(_prop_inplace, 100)

@@ -39,7 +39,7 @@ def _prop_reduce(data):
 
 
 def test_fuzz_reduce():
-    fuzz(_prop_reduce, 200)
+    fuzz(_prop_reduce, 150)
 
 
 SHAPE_OPS = ["reshape", "flatten", "transpose", "permute", "squeeze", "unsqueeze", "cat", "stack",
@@ -98,7 +98,7 @@ def _setitem(lib, a, b, i):
 
 
 def test_fuzz_shape():
-    fuzz(_prop_shape, 200)
+    fuzz(_prop_shape, 150)
 
 
 @given(st.data())
@@ -126,4 +126,4 @@ def _prop_matmul(data):
 
 
 def test_fuzz_matmul():
-    fuzz(_prop_matmul, 150)
+    fuzz(_prop_matmul, 100)
