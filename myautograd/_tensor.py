@@ -299,9 +299,14 @@ class Tensor(_C.TensorBase):
         if self.dim() == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         size = self.shape[dim]
+        if not -size <= start <= size:
+            lo = -size if size else 0
+            raise IndexError(f"start out of range (expected to be in range of [{lo}, {size}], but got {start})")
         if start < 0:
             start += size
-        if start + length > size or length < 0:
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if start + length > size:
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
         return _C._slice(self, dim, start, start + length, 1)
 

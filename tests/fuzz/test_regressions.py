@@ -61,6 +61,13 @@ def test_narrow_0d():
     same(lambda L: L.tensor(1.0).narrow(0, 0, 1))
 
 
+# narrow did not range-check start (IndexError in torch) nor a negative length
+@pytest.mark.parametrize("shape,start,length", [((3,), 4, 0), ((3,), -4, 1), ((0,), -1, 0), ((0,), 1, 0),
+                                                ((3,), -1, 2), ((3,), 3, 0), ((3,), 0, -1), ((3,), -2, 2)])
+def test_narrow_bounds(shape, start, length):
+    same(lambda L: L.ones(shape).narrow(0, start, length))
+
+
 # kernels indexing with a fixed idx[16] wrote past it for >16-dim tensors (csrc/kernels/cpu)
 @pytest.mark.parametrize("fn", [
     lambda L: L.ones([1] * 17 + [2]).index_select(0, L.tensor([0])),
