@@ -243,6 +243,10 @@ class Tensor(_C.TensorBase):
 
     def flatten(self, start_dim=0, end_dim=-1):
         nd = self.ndim
+        for d in (start_dim, end_dim):  # torch range-checks both (a 0-d tensor counts as 1-d)
+            if not -max(nd, 1) <= d <= max(nd, 1) - 1:
+                raise IndexError(f"Dimension out of range (expected to be in range of [{-max(nd, 1)}, "
+                                 f"{max(nd, 1) - 1}], but got {d})")
         if nd == 0:
             return _C._reshape(self, [1])
         s = start_dim % nd if start_dim < 0 else start_dim

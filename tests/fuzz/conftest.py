@@ -1,6 +1,8 @@
 """Fuzz budget: CI runs each property a bounded number of examples (deadline off); with
 `--fuzz-minutes N` every fuzz test keeps drawing fresh examples for N minutes in all, split
 evenly between the tests collected (see README.md)."""
+import pytest
+
 import _harness
 
 
@@ -9,6 +11,7 @@ def pytest_addoption(parser):
                      help="long fuzzing: total minutes to spread over the collected fuzz tests")
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: split over the tests that run
 def pytest_collection_modifyitems(config, items):
     minutes = config.getoption("--fuzz-minutes")
     fuzz_items = [i for i in items if "fuzz" in i.nodeid and "regressions" not in i.nodeid]

@@ -61,6 +61,12 @@ def test_narrow_0d():
     same(lambda L: L.tensor(1.0).narrow(0, 0, 1))
 
 
+# flatten did not range-check start_dim / end_dim (myautograd/_tensor.py)
+@pytest.mark.parametrize("shape,s,e", [((0,), -2, -1), ((3,), 1, -1), ((2, 3), 0, 2), ((), 0, -1), ((), 1, -1), ((2, 3), -2, -1)])
+def test_flatten_dim_range(shape, s, e):
+    same(lambda L: L.ones(shape).flatten(s, e))
+
+
 # narrow did not range-check start (IndexError in torch) nor a negative length
 @pytest.mark.parametrize("shape,start,length", [((3,), 4, 0), ((3,), -4, 1), ((0,), -1, 0), ((0,), 1, 0),
                                                 ((3,), -1, 2), ((3,), 3, 0), ((3,), 0, -1), ((3,), -2, 2)])
@@ -153,6 +159,21 @@ def test_batched_matmul_with_zero_inner_size():
 def test_pow_half_exponents_at_special_values(e):
     same(lambda L: L.tensor([-float("inf"), -0.0, 4.0, float("inf"), -4.0]) ** e)
     same(lambda L: L.pow(L.tensor([-float("inf"), 9.0], dtype=L.float64), e))
+
+
+# atan2 backward was nan at (0, 0) and rounded differently (csrc/autograd/derivatives.cpp)
+def test_atan2_grad_at_zero_and_tiny():
+    import itertools
+    import math
+    vals = [0.0, -0.0, 1e-45, 1e-38, 1e38, -3e38, math.inf, -math.nan, 0.5, -2.3]
+    pairs = list(itertools.product(vals, vals))
+
+    def grads(L):
+        x = L.tensor([p[0] for p in pairs], requires_grad=True)
+        y = L.tensor([p[1] for p in pairs], requires_grad=True)
+        L.atan2(x, y).backward(L.linspace(-2, 2, len(pairs)))
+        return str(x.grad.tolist()), str(y.grad.tolist())
+    assert grads(mag) == grads(torch)
 
 
 # INT64_MIN // -1 and % -1 trapped with SIGFPE (csrc/kernels/cpu/elementwise.cpp)
