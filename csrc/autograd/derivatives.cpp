@@ -115,9 +115,13 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
     }
     case BinaryOp::Atan2: {
       Tensor a = n.sv(0), b = n.sv(1);
+      // torch: recip = 1 / (a*a + b*b) with inf masked to 0 (so (0, 0) has gradient 0), then
+      // grad * b * recip, left to right (same rounding)
       Tensor den = add(mul(a, a), mul(b, b));
-      if (na) ga = mul(gr, div(b, den));
-      if (nb) gb = mul(gr, div(neg(a), den));
+      Tensor recip = ag::unary(UnaryOp::Reciprocal, den);
+      recip = where(cmp(BinaryOp::Eq, recip, S(INFINITY)), zeros_of(recip), recip);
+      if (na) ga = mul(mul(gr, b), recip);
+      if (nb) gb = mul(mul(gr, neg(a)), recip);
       break;
     }
     case BinaryOp::Fmod:  // other: -grad * self.div(other, rounding_mode="trunc")
