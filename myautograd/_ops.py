@@ -38,6 +38,15 @@ for _n in ("Neg", "Abs", "Sign", "Exp", "Log", "Log2", "Log10", "Log1p", "Expm1"
            "Tan", "Tanh", "Sigmoid", "Relu", "Floor", "Ceil", "Trunc", "Reciprocal", "Erf", "Asin", "Acos",
            "Atan", "Sinh", "Cosh", "Square"):
     globals()[_n.lower()] = _unary(_n)
+_square = square
+
+
+def square(input, *, out=None):
+    if input.dtype is _C.bool:  # torch: square(bool) is pow(bool, 2), an int64 tensor
+        input = input.to(_C.int64)
+    return _square(input, out=out)
+
+
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = asin, acos, atan

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import torch
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import myautograd as mag
@@ -24,13 +24,16 @@ INT_SPECIAL = {"int64": [2**63 - 1, -2**63], "int32": [2**31 - 1, -2**31]}
 
 
 def fuzz(prop, examples):
-    """Run a @given property with `examples` examples; in long mode repeat until the budget ends."""
-    run = settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-                   suppress_health_check=list(HealthCheck))(prop)
-    run()
+    """Run prop(data) as a hypothesis property with `examples` examples. The CI round is
+    derandomized (the same examples every run, so CI is not flaky); long mode then keeps
+    drawing fresh random ones until its time is up."""
+    def run(derandomize):
+        settings(max_examples=examples, deadline=None, database=None, derandomize=derandomize,
+                 suppress_health_check=list(HealthCheck))(given(st.data())(prop))()
+    run(True)
     end = time.monotonic() + LONG["seconds"]
     while time.monotonic() < end:
-        run()
+        run(False)
 
 
 # ---- values ---------------------------------------------------------------------------------

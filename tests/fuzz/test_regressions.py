@@ -176,6 +176,22 @@ def test_atan2_grad_at_zero_and_tiny():
     assert grads(mag) == grads(torch)
 
 
+# square of a bool tensor stayed bool; torch gives int64 (myautograd/_ops.py)
+def test_square_bool():
+    same(lambda L: L.square(L.tensor([True, False])))
+    same(lambda L: L.tensor([True]).square())
+
+
+# a backward formula giving no gradient (0-norm) crashed the next node (segfault on an
+# undefined tensor): csrc/autograd/node.cpp passes undefined gradients through
+def test_undefined_gradient_through_a_view_does_not_crash():
+    def grad(L):
+        b = L.zeros(2, 4, requires_grad=True)
+        y = L.norm(b.permute(1, 0) * 2, 0, dim=1)
+        return L.autograd.grad([y], [b], [L.ones(4)], allow_unused=True)[0]
+    assert grad(mag) is None and grad(torch) is None
+
+
 # INT64_MIN // -1 and % -1 trapped with SIGFPE (csrc/kernels/cpu/elementwise.cpp)
 @pytest.mark.parametrize("op", ["floor_divide", "remainder", "fmod"])
 @pytest.mark.parametrize("dt", ["int64", "int32"])
