@@ -38,6 +38,15 @@ for _n in ("Neg", "Abs", "Sign", "Exp", "Log", "Log2", "Log10", "Log1p", "Expm1"
            "Tan", "Tanh", "Sigmoid", "Relu", "Floor", "Ceil", "Trunc", "Reciprocal", "Erf", "Asin", "Acos",
            "Atan", "Sinh", "Cosh", "Square"):
     globals()[_n.lower()] = _unary(_n)
+_square = square
+
+
+def square(input, *, out=None):
+    if input.dtype is _C.bool:  # torch: square(bool) is pow(bool, 2), an int64 tensor
+        input = input.to(_C.int64)
+    return _square(input, out=out)
+
+
 negative = neg
 absolute = abs
 arcsin, arccos, arctan = asin, acos, atan
@@ -92,13 +101,27 @@ def div(input, other, *, rounding_mode=None, out=None):
 divide = true_divide = div
 floor_divide = _binary("FloorDivide")
 remainder = _binary("Remainder")
-fmod = remainder
-maximum = _binary("Maximum")
-minimum = _binary("Minimum")
-atan2 = arctan2 = _binary("Atan2")
+fmod = _binary("Fmod")
+def _binary_tensors(name, fname):
+    """A binary op whose `other` must be a Tensor (torch's signature has no Scalar overload)."""
+    f = _binary(name)
+
+    def g(input, other, *, out=None):
+        if not isinstance(other, _C.TensorBase):
+            raise TypeError(f"{fname}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        return f(input, other, out=out)
+    g.__name__ = fname
+    return g
+
+
+maximum = _binary_tensors("Maximum", "maximum")
+minimum = _binary_tensors("Minimum", "minimum")
+atan2 = arctan2 = _binary_tensors("Atan2", "atan2")
 eq, ne, lt, le, gt, ge = (_binary(n) for n in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"))
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-logical_and, logical_or, logical_xor = _binary("LogicalAnd"), _binary("LogicalOr"), _binary("LogicalXor")
+logical_and = _binary_tensors("LogicalAnd", "logical_and")
+logical_or = _binary_tensors("LogicalOr", "logical_or")
+logical_xor = _binary_tensors("LogicalXor", "logical_xor")
 bitwise_and, bitwise_or, bitwise_xor = _binary("BitAnd"), _binary("BitOr"), _binary("BitXor")
 
 
@@ -424,7 +447,8 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
-    return _C._select(input, dim, index)
+    from ._tensor import Tensor
+    return Tensor.select(input, dim, index)
 
 
 def clone(input, *, memory_format=None):

@@ -243,6 +243,10 @@ class Tensor(_C.TensorBase):
 
     def flatten(self, start_dim=0, end_dim=-1):
         nd = self.ndim
+        for d in (start_dim, end_dim):  # torch range-checks both (a 0-d tensor counts as 1-d)
+            if not -max(nd, 1) <= d <= max(nd, 1) - 1:
+                raise IndexError(f"Dimension out of range (expected to be in range of [{-max(nd, 1)}, "
+                                 f"{max(nd, 1) - 1}], but got {d})")
         if nd == 0:
             return _C._reshape(self, [1])
         s = start_dim % nd if start_dim < 0 else start_dim
@@ -296,14 +300,28 @@ class Tensor(_C.TensorBase):
         return x if x is not self else _C._clone(x)
 
     def narrow(self, dim, start, length):
+        if self.dim() == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         size = self.shape[dim]
+        if not -size <= start <= size:
+            lo = -size if size else 0
+            raise IndexError(f"start out of range (expected to be in range of [{lo}, {size}], but got {start})")
         if start < 0:
             start += size
-        if start + length > size or length < 0:
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if start + length > size:
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
         return _C._slice(self, dim, start, start + length, 1)
 
     def select(self, dim, index):
+        # torch.select words its range error differently from t[i] (which shares _C._select)
+        n = self.dim()
+        if n and type(dim) is int and type(index) is int and -n <= dim < n:
+            size = self.shape[dim]
+            if not -size <= index < size:
+                raise IndexError(f"select(): index {index} out of range for tensor of size "
+                                 f"{list(self.shape)} at dimension {dim % n}")
         return _C._select(self, dim, index)
 
     def unbind(self, dim=0):

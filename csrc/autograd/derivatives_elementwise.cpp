@@ -95,23 +95,33 @@ TensorList binary_bw(FnNode& n, const TensorList& g) {
     }
     case BinaryOp::Maximum:
     case BinaryOp::Minimum: {
-      // ties split the gradient in half (torch)
+      // ties split the gradient in half; a side gets zero only where it strictly loses, so
+      // with a nan both sides get the full gradient (torch: where(a == b, g / 2, g).masked_fill_)
       Tensor a = n.sv(0), b = n.sv(1);
       Tensor half = div(gr, S(2));
       Tensor eq = cmp(BinaryOp::Eq, a, b);
       BinaryOp a_wins = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
+      BinaryOp a_loses = op == BinaryOp::Maximum ? BinaryOp::Lt : BinaryOp::Gt;
       Tensor za = native::zeros_like(gr);
-      if (na) ga = where(eq, half, where(cmp(a_wins, a, b), gr, za));
+      if (na) ga = where(eq, half, where(cmp(a_loses, a, b), za, gr));
       if (nb) gb = where(eq, half, where(cmp(a_wins, a, b), za, gr));
       break;
     }
     case BinaryOp::Atan2: {
       Tensor a = n.sv(0), b = n.sv(1);
+      // torch: recip = 1 / (a*a + b*b) with inf masked to 0 (so (0, 0) has gradient 0), then
+      // grad * b * recip, left to right (same rounding)
       Tensor den = add(mul(a, a), mul(b, b));
-      if (na) ga = mul(gr, div(b, den));
-      if (nb) gb = mul(gr, div(neg(a), den));
+      Tensor recip = ag::unary(UnaryOp::Reciprocal, den);
+      recip = where(cmp(BinaryOp::Eq, recip, S(INFINITY)), zeros_of(recip), recip);
+      if (na) ga = mul(mul(gr, b), recip);
+      if (nb) gb = mul(mul(gr, neg(a)), recip);
       break;
     }
+    case BinaryOp::Fmod:  // other: -grad * self.div(other, rounding_mode="trunc")
+      if (na) ga = gr;
+      if (nb) gb = mul(neg(gr), native::unary(UnaryOp::Trunc, native::binary(BinaryOp::Div, n.sv(0), n.sv(1))));
+      break;
     case BinaryOp::FloorDivide:  // torch has no formula: its node is NotImplemented
       MAG_THROW(Runtime, "derivative for aten::floor_divide is not implemented");
     case BinaryOp::Remainder:

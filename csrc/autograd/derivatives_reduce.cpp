@@ -117,6 +117,7 @@ TensorList norm_bw(FnNode& n, const TensorList& g) {
   // 2-norm: x * grad / norm (0 where norm is 0); inf-norm: evenly among maxima; general p
   Tensor x = n.sv(0), res = n.sv(1);
   double p = n.doubles[0];
+  if (p == 0.0) return {Tensor()};  // the 0-"norm" counts nonzeros: no gradient (torch: None)
   Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
   Tensor re = expand_reduced(res, n.shapes[0], n.ints, n.flag);
   if (p == 2.0) {

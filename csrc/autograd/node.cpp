@@ -98,7 +98,14 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
 }
 
 // --- FnNode
-TensorList FnNode::apply(TensorList&& grads) { return formula(*this, grads); }
+// A node whose incoming gradients are all undefined (upstream gave none: e.g. the 0-norm)
+// passes undefined gradients on without running its formula, which may assume defined ones.
+TensorList FnNode::apply(TensorList&& grads) {
+  bool any = false;
+  for (auto& g : grads) any |= g.defined();
+  if (!any) return TensorList(next_edges.size());
+  return formula(*this, grads);
+}
 void FnNode::release_variables() {
   for (auto& s : saved) s.reset();
   released_ = true;

@@ -276,6 +276,16 @@ void inplace_assign(const Tensor& self, const Tensor& result) {
   result.grad_fn()->input_meta[result.impl()->output_nr] = InputMeta{self.sizes(), self.dtype(), self.device()};
 }
 
+// torch's assert_no_internal_overlap: writing into memory where one element is reached through
+// several indices (a stride-0 dim of size > 1, e.g. an expand) is refused. fill_/zero_ allow it.
+static void check_no_internal_overlap(const Tensor& self) {
+  if (self.numel() == 0) return;  // empty tensors are non-overlapping and dense
+  for (int64_t d = 0; d < self.dim(); ++d)
+    if (self.sizes()[d] > 1 && self.strides()[d] == 0)
+      MAG_THROW(Runtime, "unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation.");
+}
+
 static bool recording(const Tensor& self, std::initializer_list<const Tensor*> others) {
   if (!GradMode::is_enabled()) return false;
   if (self.requires_grad()) return true;
@@ -284,6 +294,7 @@ static bool recording(const Tensor& self, std::initializer_list<const Tensor*> o
 }
 
 void inplace_binary(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
+  check_no_internal_overlap(self);
   if (!recording(self, {&other})) {
     check_inplace(self);
     native::binary_(op, self, other, alpha);
@@ -300,6 +311,7 @@ void inplace_binary(BinaryOp op, const Tensor& self, const Tensor& other, Scalar
 }
 
 void inplace_unary(UnaryOp op, const Tensor& self) {
+  check_no_internal_overlap(self);
   if (!recording(self, {})) {
     check_inplace(self);
     native::unary_(op, self);
@@ -311,6 +323,7 @@ void inplace_unary(UnaryOp op, const Tensor& self) {
 }
 
 void inplace_copy(const Tensor& self, const Tensor& src) {
+  check_no_internal_overlap(self);
   if (!recording(self, {&src})) {
     check_inplace(self);
     native::copy_(self, src);
@@ -366,6 +379,7 @@ void inplace_zero(const Tensor& self) {
 }
 
 void inplace_clamp(const Tensor& self, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  check_no_internal_overlap(self);
   if (!recording(self, {})) {
     check_inplace(self);
     native::copy_(self, native::clamp(self, lo, hi));

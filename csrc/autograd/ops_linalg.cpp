@@ -78,7 +78,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // fold the batch into rows: (..., n, k) @ (k, m)
     Tensor bb = db == 1 ? unsqueeze(b, 1) : b;
     Shape out_shape = a.sizes();
-    Tensor a2 = reshape(a, Shape{a.numel() / a.sizes()[da - 1], a.sizes()[da - 1]});
+    int64_t rows = 1;  // product of the leading dims (not numel / k: k may be 0)
+    for (int64_t d = 0; d < da - 1; ++d) rows *= a.sizes()[d];
+    Tensor a2 = reshape(a, Shape{rows, a.sizes()[da - 1]});
     Tensor r = mm(a2, bb);
     if (db == 1) out_shape.resize(da - 1);
     else out_shape[da - 1] = bb.sizes()[1];

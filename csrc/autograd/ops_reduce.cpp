@@ -134,6 +134,7 @@ Tensor norm(const Tensor& a, double p, const std::vector<int64_t>& dims_in, bool
     if (std::isinf(p)) out = native::amax(ax, dims, keepdim, p > 0);
     else if (p == 0) out = native::sum(native::to_dtype(native::binary(BinaryOp::Ne, a, Si(0)), a.dtype()), dims, keepdim);
     else if (p == 1) out = native::sum(ax, dims, keepdim);
+    else if (reduced_count(a, dims) == 1) out = native::sum(ax, dims, keepdim);  // torch: |x|, no x**p overflow
     else if (p == 2) out = native::unary(UnaryOp::Sqrt, native::sum(native::binary(BinaryOp::Mul, ax, ax), dims, keepdim));
     else {
       Tensor pw = native::pow_scalar(ax, Scalar::from_double(p));

@@ -31,7 +31,7 @@ static void* cpu_alloc(size_t nbytes, size_t& rounded) {
   size_t n = nbytes ? (nbytes + 63) & ~size_t(63) : 64;
   void* p = n <= 4096 ? std::malloc(n) : std::aligned_alloc(64, n);
   if (!p) {
-    MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:124] . DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
+    MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
               nbytes, " bytes. Error code 12 (Cannot allocate memory)");
   }
   g_cpu_bytes.fetch_add((int64_t)n, std::memory_order_relaxed);
@@ -127,14 +127,23 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
   for (auto s : sizes)
     MAG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [",
               [&] { std::string r; for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]); return r; }(), "]");
+  // numel * itemsize must fit in int64 (as torch's check): an overflow is an error, never a
+  // wrapped-around small allocation
+  int64_t n = 1, nbytes = 0;
+  bool overflow = false;
+  for (auto s : sizes) overflow |= __builtin_mul_overflow(n, s, &n);
+  overflow |= __builtin_mul_overflow(n, (int64_t)itemsize(dtype), &nbytes);
+  if (overflow) {
+    std::string r;
+    for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
+    MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
+  }
   auto impl = std::make_shared<TensorImpl>();
   impl->sizes = sizes;
   impl->strides = contiguous_strides(sizes);
   impl->refresh_numel();
   impl->dtype = dtype;
   impl->device = device;
-  double bytes = (double)impl->numel * itemsize(dtype);
-  if (bytes > 9.0e18) MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=", impl->numel);
   fresh_storage(*impl, (size_t)impl->numel * itemsize(dtype), device);
   if (t_inference_mode) impl->ext().is_inference = true;
   return Tensor(std::move(impl));

@@ -220,6 +220,11 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   // tensor ** number keeps an integer tensor integer unless the exponent is a float
   Tensor w = wrapped_scalar(e);
+  if (!is_floating(a.dtype()) && a.dtype() != DType::Bool && e.kind == Scalar::Int && e.i < 0)
+    MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
+  // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x): (-inf) ** 0.5 is nan, not inf
+  if (is_floating(a.dtype()) && e.kind == Scalar::Float && (e.d == 0.5 || e.d == -0.5))
+    return unary(e.d > 0 ? UnaryOp::Sqrt : UnaryOp::Rsqrt, a);
   return binary(BinaryOp::Pow, a, w);
 }
 

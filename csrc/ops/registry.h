@@ -52,6 +52,7 @@ enum class UnaryOp {
   _(Div, "DivBackward0", 0)                      \
   _(FloorDivide, "NotImplemented", 0)            \
   _(Remainder, "RemainderBackward1", 0)          \
+  _(Fmod, "FmodBackward1", 0)                    \
   _(Pow, "PowBackward1", 0)                      \
   _(Maximum, "MaximumBackward0", 0)              \
   _(Minimum, "MinimumBackward0", 0)              \

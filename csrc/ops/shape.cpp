@@ -261,6 +261,18 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
             index.numel(), " value(s)");
   Shape sizes = a.sizes();
   if (a.dim()) sizes[d] = index.numel();
+  // validate every index even when the result is empty (torch does; the kernel may not run)
+  int64_t size = a.dim() ? a.sizes()[d] : 1, n = index.numel();
+  MAG_CHECK(size > 0 || n == 0, "index_select(): self indexing axis dim should be positive");
+  const int64_t* ix = index.data_as<int64_t>();
+  int64_t ixs = index.dim() ? index.strides()[0] : 0;
+  bool empty_out = shape_numel(sizes) == 0;  // torch words the error per path
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = ix[i * ixs];
+    if (v >= 0 && v < size) continue;
+    if (empty_out) MAG_THROW(Runtime, "INDICES element is out of DATA bounds, id=", v, " axis_dim=", size);
+    MAG_THROW(Index, "index out of range in self");
+  }
   Tensor out = empty(sizes, a.dtype(), a.device());
   if (out.numel()) kernels_for(a.device()).index_select(out, a, d, index);
   return out;
@@ -301,7 +313,7 @@ Tensor nonzero(const Tensor& a) {
   int64_t nd = a.dim();
   Tensor out = empty(Shape{n, nd}, DType::Int64, a.device());
   int64_t* o = out.data_as<int64_t>();
-  int64_t idx[16] = {0};
+  std::vector<int64_t> idx(nd + 1, 0);
   for (int64_t i = 0; i < c.numel(); ++i) {
     if (p[i]) { for (int64_t d = 0; d < nd; ++d) *o++ = idx[d]; }
     for (int64_t d = nd - 1; d >= 0; --d) { if (++idx[d] < a.sizes()[d]) break; idx[d] = 0; }

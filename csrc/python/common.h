@@ -48,6 +48,23 @@ PyObject* size_to_py(const Shape& s);  // torch.Size
 extern PyObject* size_class;          // torch.Size (set at import)
 PyObject* dtype_obj(DType d);
 
+// Note [GIL release]: big out-of-place ops run their kernels with the GIL released, so other
+// Python threads make progress. Only when nothing is recorded (grad mode off or no input
+// requires grad): then no autograd metadata of a shared tensor is touched, nothing inside
+// calls the CPython API, and no object with Python hooks can die (the caller holds the inputs).
+constexpr int64_t kNoGilNumel = 1 << 15;
+struct NoGil {
+  PyThreadState* st = nullptr;
+  explicit NoGil(bool release) { if (release) st = PyEval_SaveThread(); }
+  ~NoGil() { if (st) PyEval_RestoreThread(st); }
+  NoGil(const NoGil&) = delete;
+  NoGil& operator=(const NoGil&) = delete;
+};
+inline bool release_gil_for(const Tensor& a, const Tensor& b) {
+  if (a.numel() + b.numel() < kNoGilNumel) return false;
+  return !GradMode::is_enabled() || (!a.requires_grad() && !b.requires_grad());
+}
+
 // error translation: call inside catch
 void set_python_error(const Error& e);
 

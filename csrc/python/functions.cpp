@@ -32,7 +32,14 @@ struct Args {
   }
 };
 
+// A required tensor: None is a TypeError here, so no op ever sees an undefined Tensor.
 bool T(PyObject* o, Tensor& t) {
+  if (!is_tensor(o)) { PyErr_Format(PyExc_TypeError, "expected Tensor but got %s", Py_TYPE(o)->tp_name); return false; }
+  t = unwrap(o);
+  return true;
+}
+// An optional tensor (loss weights): None becomes an undefined Tensor.
+bool OptT(PyObject* o, Tensor& t) {
   if (o == Py_None) { t = Tensor(); return true; }
   if (!is_tensor(o)) { PyErr_Format(PyExc_TypeError, "expected Tensor but got %s", Py_TYPE(o)->tp_name); return false; }
   t = unwrap(o);
@@ -64,12 +71,16 @@ PyObject* none() { Py_RETURN_NONE; }
 
 // --- elementwise
 FN(f_unary) { A; int64_t op; Tensor t; if (!a.check(2, "_unary") || !I(a[0], op) || !T(a[1], t)) return nullptr;
-  MAG_TRY return wrap(ag::unary((UnaryOp)op, t)); MAG_CATCH(nullptr) }
+  MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary((UnaryOp)op, t); } return wrap(r); MAG_CATCH(nullptr) }
 FN(f_binary) { A; int64_t op; Tensor x, y; Scalar al;
   if (!a.check(4, "_binary") || !I(a[0], op) || !to_tensor_or_scalar(a[1], x) || !to_tensor_or_scalar(a[2], y) || !to_scalar(a[3], al)) return nullptr;
   MAG_TRY
-  if (binary_kind((BinaryOp)op) != 0) return wrap(native::binary((BinaryOp)op, x, y, al));
-  return wrap(ag::binary((BinaryOp)op, x, y, al));
+  Tensor r;
+  {
+    NoGil g(release_gil_for(x, y));
+    r = binary_kind((BinaryOp)op) != 0 ? native::binary((BinaryOp)op, x, y, al) : ag::binary((BinaryOp)op, x, y, al);
+  }
+  return wrap(r);
   MAG_CATCH(nullptr) }
 FN(f_pow) { A; Tensor x, y; if (!a.check(2, "_pow") || !to_tensor_or_scalar(a[0], x) || !to_tensor_or_scalar(a[1], y)) return nullptr;
   MAG_TRY
@@ -99,7 +110,7 @@ FN(f_clamp) { A; Tensor x; if (!a.check(3, "_clamp") || !T(a[0], x)) return null
 // --- reductions
 FN(f_sum) { A; Tensor x; std::vector<int64_t> d; bool has, kd; std::optional<DType> dt;
   if (!a.check(4, "_sum") || !T(a[0], x) || !OptDims(a[1], d, has) || !B(a[2], kd) || !OptDType(a[3], dt)) return nullptr;
-  MAG_TRY return wrap(ag::sum(x, d, kd, dt, has)); MAG_CATCH(nullptr) }
+  MAG_TRY Tensor r; { NoGil g(release_gil_for(x, x)); r = ag::sum(x, d, kd, dt, has); } return wrap(r); MAG_CATCH(nullptr) }
 FN(f_mean) { A; Tensor x; std::vector<int64_t> d; bool has, kd; std::optional<DType> dt;
   if (!a.check(4, "_mean") || !T(a[0], x) || !OptDims(a[1], d, has) || !B(a[2], kd) || !OptDType(a[3], dt)) return nullptr;
   MAG_TRY return wrap(ag::mean(x, d, kd, dt, has)); MAG_CATCH(nullptr) }
@@ -197,31 +208,31 @@ FN(f_index_add) { A; Tensor x, i, s; int64_t d; if (!a.check(4, "_index_add") ||
 FN(f_nonzero) { A; Tensor x; if (!a.check(1, "_nonzero") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(native::nonzero(x)); MAG_CATCH(nullptr) }
 
 // --- linear algebra and nn
-FN(f_mm) { A; Tensor x, y; if (!a.check(2, "_mm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::mm(x, y)); MAG_CATCH(nullptr) }
-FN(f_bmm) { A; Tensor x, y; if (!a.check(2, "_bmm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::bmm(x, y)); MAG_CATCH(nullptr) }
+FN(f_mm) { A; Tensor x, y; if (!a.check(2, "_mm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::mm(x, y); } return wrap(r); MAG_CATCH(nullptr) }
+FN(f_bmm) { A; Tensor x, y; if (!a.check(2, "_bmm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::bmm(x, y); } return wrap(r); MAG_CATCH(nullptr) }
 FN(f_mv) { A; Tensor x, y; if (!a.check(2, "_mv") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::mv(x, y)); MAG_CATCH(nullptr) }
 FN(f_dot) { A; Tensor x, y; if (!a.check(2, "_dot") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::dot(x, y)); MAG_CATCH(nullptr) }
-FN(f_matmul) { A; Tensor x, y; if (!a.check(2, "_matmul") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::matmul(x, y)); MAG_CATCH(nullptr) }
+FN(f_matmul) { A; Tensor x, y; if (!a.check(2, "_matmul") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::matmul(x, y); } return wrap(r); MAG_CATCH(nullptr) }
 FN(f_addmm) { A; Tensor b, x, y; Scalar be, al; if (!a.check(5, "_addmm") || !T(a[0], b) || !T(a[1], x) || !T(a[2], y) || !to_scalar(a[3], be) || !to_scalar(a[4], al)) return nullptr;
   MAG_TRY return wrap(ag::addmm(b, x, y, be, al)); MAG_CATCH(nullptr) }
 FN(f_mse_loss) { A; Tensor x, y; int64_t r; if (!a.check(3, "_mse_loss") || !T(a[0], x) || !T(a[1], y) || !I(a[2], r)) return nullptr;
   MAG_TRY return wrap(ag::mse_loss(x, y, (int)r)); MAG_CATCH(nullptr) }
-FN(f_nll_loss) { A; Tensor x, y, w; int64_t r, ig; if (!a.check(5, "_nll_loss") || !T(a[0], x) || !T(a[1], y) || !T(a[2], w) || !I(a[3], r) || !I(a[4], ig)) return nullptr;
+FN(f_nll_loss) { A; Tensor x, y, w; int64_t r, ig; if (!a.check(5, "_nll_loss") || !T(a[0], x) || !T(a[1], y) || !OptT(a[2], w) || !I(a[3], r) || !I(a[4], ig)) return nullptr;
   MAG_TRY return wrap(ag::nll_loss(x, y, w, (int)r, ig)); MAG_CATCH(nullptr) }
-FN(f_bce) { A; Tensor x, y, w; int64_t r; if (!a.check(4, "_bce") || !T(a[0], x) || !T(a[1], y) || !T(a[2], w) || !I(a[3], r)) return nullptr;
+FN(f_bce) { A; Tensor x, y, w; int64_t r; if (!a.check(4, "_bce") || !T(a[0], x) || !T(a[1], y) || !OptT(a[2], w) || !I(a[3], r)) return nullptr;
   MAG_TRY return wrap(ag::binary_cross_entropy(x, y, w, (int)r)); MAG_CATCH(nullptr) }
-FN(f_bce_logits) { A; Tensor x, y, w, pw; int64_t r; if (!a.check(5, "_bce_logits") || !T(a[0], x) || !T(a[1], y) || !T(a[2], w) || !T(a[3], pw) || !I(a[4], r)) return nullptr;
+FN(f_bce_logits) { A; Tensor x, y, w, pw; int64_t r; if (!a.check(5, "_bce_logits") || !T(a[0], x) || !T(a[1], y) || !OptT(a[2], w) || !OptT(a[3], pw) || !I(a[4], r)) return nullptr;
   MAG_TRY return wrap(ag::bce_with_logits(x, y, w, pw, (int)r)); MAG_CATCH(nullptr) }
 FN(f_leaky_relu) { A; Tensor x; double s; if (!a.check(2, "_leaky_relu") || !T(a[0], x) || !D(a[1], s)) return nullptr; MAG_TRY return wrap(ag::leaky_relu(x, s)); MAG_CATCH(nullptr) }
 FN(f_elu) { A; Tensor x; double s; if (!a.check(2, "_elu") || !T(a[0], x) || !D(a[1], s)) return nullptr; MAG_TRY return wrap(ag::elu(x, s)); MAG_CATCH(nullptr) }
 FN(f_gelu) { A; Tensor x; bool t; if (!a.check(2, "_gelu") || !T(a[0], x) || !B(a[1], t)) return nullptr; MAG_TRY return wrap(ag::gelu(x, t)); MAG_CATCH(nullptr) }
 FN(f_softplus) { A; Tensor x; double b, th; if (!a.check(3, "_softplus") || !T(a[0], x) || !D(a[1], b) || !D(a[2], th)) return nullptr; MAG_TRY return wrap(ag::softplus(x, b, th)); MAG_CATCH(nullptr) }
 FN(f_hardtanh) { A; Tensor x; double lo, hi; if (!a.check(3, "_hardtanh") || !T(a[0], x) || !D(a[1], lo) || !D(a[2], hi)) return nullptr; MAG_TRY return wrap(ag::hardtanh(x, lo, hi)); MAG_CATCH(nullptr) }
-FN(f_layer_norm) { A; Tensor x, w, b; Shape ns; double eps; if (!a.check(5, "_layer_norm") || !T(a[0], x) || !to_shape(a[1], ns) || !T(a[2], w) || !T(a[3], b) || !D(a[4], eps)) return nullptr;
+FN(f_layer_norm) { A; Tensor x, w, b; Shape ns; double eps; if (!a.check(5, "_layer_norm") || !T(a[0], x) || !to_shape(a[1], ns) || !OptT(a[2], w) || !OptT(a[3], b) || !D(a[4], eps)) return nullptr;
   MAG_TRY return wrap(ag::layer_norm(x, ns, w, b, eps)); MAG_CATCH(nullptr) }
 // (out, mean, var): mean / var are the statistics used (batch ones, biased, when training)
 FN(f_batch_norm) { A; Tensor x, w, b, rm, rv; bool tr; double eps;
-  if (!a.check(7, "_batch_norm") || !T(a[0], x) || !T(a[1], w) || !T(a[2], b) || !T(a[3], rm) || !T(a[4], rv) || !B(a[5], tr) || !D(a[6], eps)) return nullptr;
+  if (!a.check(7, "_batch_norm") || !T(a[0], x) || !OptT(a[1], w) || !OptT(a[2], b) || !OptT(a[3], rm) || !OptT(a[4], rv) || !B(a[5], tr) || !D(a[6], eps)) return nullptr;
   MAG_TRY Tensor m, v; Tensor out = ag::batch_norm(x, w, b, rm, rv, tr, eps, &m, &v);
   return Py_BuildValue("(NNN)", wrap(out), wrap(m), wrap(v)); MAG_CATCH(nullptr) }
 FN(f_embedding) { A; Tensor w, i; int64_t p; if (!a.check(3, "_embedding") || !T(a[0], w) || !T(a[1], i) || !I(a[2], p)) return nullptr;
@@ -296,7 +307,7 @@ FN(f_set_anomaly) { A; bool e, c; if (!a.check(2, "_set_anomaly") || !B(a[0], e)
 FN(f_is_anomaly_enabled) { return PyBool_FromLong(AnomalyMode::is_enabled()); }
 FN(f_is_anomaly_check_nan) { return PyBool_FromLong(AnomalyMode::check_nan()); }
 FN(f_set_anomaly_trace) {
-  A; Tensor x; if (!a.check(2, "_set_anomaly_trace") || !T(a[0], x)) return nullptr;
+  A; Tensor x; if (!a.check(2, "_set_anomaly_trace") || !OptT(a[0], x)) return nullptr;
   if (x.defined() && x.grad_fn() && PyUnicode_Check(a[1])) x.grad_fn()->anomaly_trace = PyUnicode_AsUTF8(a[1]);
   return none();
 }

@@ -70,7 +70,9 @@ static PyObject* binary_slot(BinaryOp op, PyObject* a, PyObject* b) {
     Scalar s; to_scalar(b, s);
     return wrap(ag::pow_scalar(ta, s));
   }
-  return wrap(ag::binary(op, ta, tb));
+  Tensor r;
+  { NoGil g(release_gil_for(ta, tb)); r = ag::binary(op, ta, tb); }  // Note [GIL release]
+  return wrap(r);
   MAG_CATCH(nullptr)
 }
 
@@ -110,7 +112,11 @@ static PyObject* nb_invert(PyObject* a) {
 
 static PyObject* nb_matmul(PyObject* a, PyObject* b) {
   if (!is_tensor(a) || !is_tensor(b)) Py_RETURN_NOTIMPLEMENTED;
-  MAG_TRY return wrap(ag::matmul(unwrap(a), unwrap(b))); MAG_CATCH(nullptr)
+  MAG_TRY
+  Tensor x = unwrap(a), y = unwrap(b), r;
+  { NoGil g(release_gil_for(x, y)); r = ag::matmul(x, y); }  // Note [GIL release]
+  return wrap(r);
+  MAG_CATCH(nullptr)
 }
 
 PyObject* item_of(const Tensor& t) {

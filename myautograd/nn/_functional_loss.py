@@ -97,6 +97,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     reduction = _legacy(size_average, reduce, reduction)
     r = _reduction(reduction)
+    if not isinstance(input, _C.TensorBase):
+        raise TypeError(f"nll_loss_nd(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     if input.dim() != 1 and input.shape[0] != target.shape[0]:

@@ -115,6 +115,8 @@ static T floor_div(T a, T b) {
     return fl;
   } else {
     if (b == 0) MAG_THROW(Runtime, "ZeroDivisionError");
+    // min / -1 overflows (SIGFPE in C++); torch wraps: -a in two's complement
+    if constexpr (std::is_signed_v<T>) if (b == -1) return (T)(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(a));
     T q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0))) q -= 1;
     return q;
@@ -129,22 +131,39 @@ static T remainder_(T a, T b) {
     return mod;
   } else {
     if (b == 0) MAG_THROW(Runtime, "ZeroDivisionError");
+    if constexpr (std::is_signed_v<T>) if (b == -1) return 0;  // min % -1 would trap
     T mod = a % b;
     if (mod != 0 && ((b < 0) != (mod < 0))) mod += b;
     return mod;
   }
 }
 
+// C's fmod: the result has the sign of the dividend (torch.fmod); remainder_ above is Python's %.
+template <typename T>
+static T fmod_(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::fmod(a, b);
+  } else {
+    if (b == 0) MAG_THROW(Runtime, "ZeroDivisionError");
+    if constexpr (std::is_signed_v<T>) if (b == -1) return 0;
+    return a % b;
+  }
+}
+
+// torch's powi: a negative exponent gives 1 / base**|e| truncated (0 unless base is +-1);
+// the product wraps like torch's (computed unsigned: signed overflow is undefined in C++).
+// The "Integers to negative integer powers" error is raised for a scalar exponent only (ops).
 template <typename T>
 static T int_pow(T base, T exp) {
   if (exp < 0) {
     if (base == 1) return 1;
     if (base == -1) return (exp % 2) ? -1 : 1;
-    MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
+    return 0;
   }
-  T r = 1;
-  while (exp) { if (exp & 1) r *= base; base *= base; exp >>= 1; }
-  return r;
+  using U = std::make_unsigned_t<T>;
+  U r = 1, b = (U)base;
+  while (exp) { if (exp & 1) r *= b; b *= b; exp >>= 1; }
+  return (T)r;
 }
 
 template <typename T>
@@ -187,6 +206,9 @@ static void binary_typed(BinaryOp op, const Tensor& out, const Tensor& a, const 
       break;
     case BinaryOp::Remainder:
       if constexpr (!std::is_same_v<T, bool>) run([](C x, C y) { return remainder_<C>(x, y); });
+      break;
+    case BinaryOp::Fmod:
+      if constexpr (!std::is_same_v<T, bool>) run([](C x, C y) { return fmod_<C>(x, y); });
       break;
     case BinaryOp::Pow:
       if constexpr (fp) run([](C x, C y) { return (C)std::pow(x, y); });

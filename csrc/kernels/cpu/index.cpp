@@ -7,6 +7,7 @@ namespace mag {
 template <typename F>
 static void odometer(const Shape& sizes, F&& f) {
   for (auto s : sizes) if (s == 0) return;
+  MAG_CHECK(sizes.size() <= 16, "tensors with more than 16 dims are not supported");  // idx[16] below
   int64_t idx[16] = {0};
   int64_t nd = (int64_t)sizes.size();
   while (true) {

@@ -36,6 +36,7 @@ template <typename F>
 static void for_each_index(const Shape& sizes, F&& f) {
   size_t nd = sizes.size();
   for (auto s : sizes) if (s == 0) return;
+  MAG_CHECK(sizes.size() <= 16, "tensors with more than 16 dims are not supported");  // idx[16] below
   int64_t idx[16] = {0};
   while (true) {
     f(idx);

@@ -1,0 +1,153 @@
+"""Threads: the GIL is released inside long kernels (another Python thread makes progress while
+one big op runs), grad mode is thread-local, two threads training separate models give
+bit-identical results to running them one after the other, and concurrent backward on
+independent graphs is safe. No timing thresholds: progress is counted, not timed."""
+import threading
+
+import numpy as np
+
+import myautograd as mag
+import myautograd.nn as nn
+
+
+def _progress_during(op):
+    """Counter increments made by a pure-Python thread while `op()` runs in another thread."""
+    started, done = threading.Event(), threading.Event()
+    count = [0]
+
+    def spin():
+        started.set()
+        while not done.is_set():
+            count[0] += 1
+    t = threading.Thread(target=spin)
+    t.start()
+    started.wait()
+    before = count[0]
+    op()
+    during = count[0] - before
+    done.set()
+    t.join()
+    return during
+
+
+def _held_ticks():
+    """Ticks a GIL-holding C call (builtin sum over a range) lets through: at most the one
+    switch-interval slice the spinner may get as the call starts. The bar for 'released'."""
+    return max(10_000, max(_progress_during(lambda: sum(range(2_000_000))) for _ in range(3)))
+
+
+def test_gil_released_in_big_matmul():
+    # With the GIL held through the product the spinner gets about one slice (as the control);
+    # released, it runs for the whole product: far more increments.
+    a, b = mag.randn(2500, 2500), mag.randn(2500, 2500)
+    ref = _held_ticks()
+    ticks = max(_progress_during(lambda: a @ b) for _ in range(2))
+    assert ticks > 4 * ref, (ticks, ref)
+
+
+def test_gil_released_in_big_elementwise():
+    x = mag.randn(16_000_000)
+    ref = _held_ticks()
+    ticks = max(_progress_during(lambda: (x.exp(), x * x, x.sum())) for _ in range(2))
+    assert ticks > 4 * ref, (ticks, ref)
+
+
+def test_recording_ops_keep_the_gil():
+    # the other side of the measurement: an op that records a graph keeps the GIL
+    # (Note [GIL release] in csrc/python/common.h), and the spinner gets about one slice
+    w = mag.randn(1500, 1500, requires_grad=True)
+    ref = _held_ticks()
+    ticks = min(_progress_during(lambda: w @ w) for _ in range(2))
+    assert ticks < 4 * ref, (ticks, ref)  # Note [GIL release]: recording ops keep the GIL
+
+
+def test_grad_mode_is_thread_local():
+    seen = {}
+
+    def worker():
+        seen["thread_enabled"] = mag.is_grad_enabled()
+        seen["records"] = (mag.ones(2, requires_grad=True) * 2).requires_grad
+    with mag.no_grad():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        seen["main"] = (mag.ones(2, requires_grad=True) * 2).requires_grad
+    assert seen == {"thread_enabled": True, "records": True, "main": False}
+
+
+def _train(seed, steps=150):
+    g = mag.Generator().manual_seed(seed)
+    w1 = mag.randn(6, 16, generator=g).requires_grad_()
+    w2 = mag.randn(16, 1, generator=g).requires_grad_()
+    x, y = mag.randn(32, 6, generator=g), mag.randn(32, 1, generator=g)
+    opt = mag.optim.SGD([w1, w2], lr=0.01)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (((x @ w1).tanh() @ w2 - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+    return w1.detach().numpy().copy(), w2.detach().numpy().copy(), loss.item()
+
+
+def test_two_threads_training_match_sequential_bitwise():
+    seq = [_train(1), _train(2)]
+    par = [None, None]
+
+    def run(i):
+        par[i] = _train(i + 1)
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for s, p in zip(seq, par):
+        assert np.array_equal(s[0], p[0]) and np.array_equal(s[1], p[1]) and s[2] == p[2]
+
+
+def test_concurrent_backward_on_independent_graphs():
+    errors, grads = [], {}
+
+    def run(i):
+        try:
+            for _ in range(50):
+                x = mag.full((300,), float(i + 1), requires_grad=True)
+                y = (x * x).sin().sum() + (x.exp() * 0).sum()
+                y.backward()
+            grads[i] = x.grad.detach().numpy().copy()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == []
+    for i in range(4):
+        v = float(i + 1)
+        np.testing.assert_allclose(grads[i], np.full(300, 2 * v * np.cos(v * v), np.float32), rtol=1e-5)
+
+
+def test_concurrent_module_forward_backward():
+    mag.manual_seed(0)
+    models = [nn.Linear(32, 32) for _ in range(3)]
+    x = mag.randn(64, 32)
+    ref = []
+    for m in models:
+        m.zero_grad()
+        m(x).square().sum().backward()
+        ref.append(m.weight.grad.numpy().copy())
+    out = [None] * 3
+
+    def run(i):
+        models[i].zero_grad()
+        for _ in range(20):
+            models[i].zero_grad()
+            models[i](x).square().sum().backward()
+        out[i] = models[i].weight.grad.numpy().copy()
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for r, o in zip(ref, out):
+        assert np.array_equal(r, o)
