@@ -2,6 +2,7 @@
 // (x.sum(), x.backward(), x.add(y), torch.sigmoid(x), ...). Each handles its common call form
 // here, with no Python frame of ours, and hands every other form to the Python definition
 // registered at import (_C._set_fast_fallbacks), so that stays the one full definition.
+// Big kernels run with the GIL released, as in functions.cpp (Note [GIL release], common.h).
 #include "python/common.h"
 #include "ops/registry.h"
 
@@ -33,12 +34,16 @@ using FastFn = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*)
 // ---- unary: x.exp() and torch.exp(x)
 template <UnaryOp op>
 PyObject* unary_method(PyObject* self, PyObject*) {  // METH_NOARGS, as torch's
-  MAG_TRY return wrap(ag::unary(op, unwrap(self))); MAG_CATCH(nullptr)
+  const Tensor& t = unwrap(self);
+  MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary(op, t); } return wrap(r); MAG_CATCH(nullptr)
 }
 template <UnaryOp op>
 PyObject* unary_function(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
   if (nargs == 1 && !kw) {
-    if (is_tensor(args[0])) { MAG_TRY return wrap(ag::unary(op, unwrap(args[0]))); MAG_CATCH(nullptr) }
+    if (is_tensor(args[0])) {
+      const Tensor& t = unwrap(args[0]);
+      MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary(op, t); } return wrap(r); MAG_CATCH(nullptr)
+    }
     PyErr_Format(PyExc_TypeError, "%s(): argument 'input' (position 1) must be Tensor, not %s",
                  unary_function_key(op) + 2, Py_TYPE(args[0])->tp_name);
     return nullptr;
@@ -51,7 +56,7 @@ template <BinaryOp op>
 PyObject* binary_call(PyObject* a, PyObject* b) {
   Tensor x, y;
   if (!to_tensor_or_scalar(a, x) || !to_tensor_or_scalar(b, y)) return nullptr;
-  MAG_TRY return wrap(ag::binary(op, x, y)); MAG_CATCH(nullptr)
+  MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::binary(op, x, y); } return wrap(r); MAG_CATCH(nullptr)
 }
 template <BinaryOp op>
 PyObject* binary_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
@@ -66,11 +71,17 @@ PyObject* binary_function(PyObject*, PyObject* const* args, Py_ssize_t nargs, Py
 
 // ---- reductions and autograd
 PyObject* sum_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
-  if (nargs == 0 && !kw) { MAG_TRY return wrap(ag::sum(unwrap(self), {}, false, std::nullopt, false)); MAG_CATCH(nullptr) }
+  if (nargs == 0 && !kw) {
+    const Tensor& t = unwrap(self);
+    MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::sum(t, {}, false, std::nullopt, false); } return wrap(r); MAG_CATCH(nullptr)
+  }
   return fallback("m_sum", self, args, nargs, kw);
 }
 PyObject* mean_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
-  if (nargs == 0 && !kw) { MAG_TRY return wrap(ag::mean(unwrap(self), {}, false, std::nullopt, false)); MAG_CATCH(nullptr) }
+  if (nargs == 0 && !kw) {
+    const Tensor& t = unwrap(self);
+    MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::mean(t, {}, false, std::nullopt, false); } return wrap(r); MAG_CATCH(nullptr)
+  }
   return fallback("m_mean", self, args, nargs, kw);
 }
 PyObject* backward_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
