@@ -14,7 +14,25 @@ from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                          is_inference_mode_enabled)
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, nn, optim, utils, cuda, return_types  # noqa: F401
-from .serialization import save, load  # noqa: F401
+
+
+# torch.save / torch.load and torch.serialization load zipfile, pickle machinery and the
+# weights-only allow-list: imported on first use, to keep `import myautograd` fast.
+def save(obj, f, *args, **kwargs):
+    from .serialization import save as _save
+    return _save(obj, f, *args, **kwargs)
+
+
+def load(f, *args, **kwargs):
+    from .serialization import load as _load
+    return _load(f, *args, **kwargs)
+
+
+def __getattr__(name):
+    if name == "serialization":
+        import importlib
+        return importlib.import_module(".serialization", __name__)
+    raise AttributeError(f"module 'myautograd' has no attribute '{name}'")
 
 __version__ = "2.13.0+myautograd"
 

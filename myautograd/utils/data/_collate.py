@@ -4,6 +4,7 @@ mappings, namedtuples and sequences are collated element-wise."""
 import collections.abc
 import copy
 import re
+import sys
 
 from ... import _C
 
@@ -61,6 +62,8 @@ def default_convert(data):
 
 
 def collate(batch, *, collate_fn_map=None):
+    if collate_fn_map is default_collate_fn_map:
+        _register_numpy_if_loaded()
     elem = batch[0]
     elem_type = type(elem)
     if collate_fn_map is not None:
@@ -132,12 +135,17 @@ def collate_str_fn(batch, *, collate_fn_map=None):
 
 
 default_collate_fn_map = {_C.TensorBase: collate_tensor_fn}
-try:
-    import numpy as _np
-    default_collate_fn_map[_np.ndarray] = collate_numpy_array_fn
-    default_collate_fn_map[(_np.bool_, _np.number, _np.object_)] = collate_numpy_scalar_fn
-except ImportError:  # pragma: no cover
-    pass
+
+
+def _register_numpy_if_loaded():
+    # numpy is not imported by `import myautograd` (import time); a batch can only hold numpy
+    # objects once the user has imported it, so the numpy entries are added then
+    np = sys.modules.get("numpy")
+    if np is not None and np.ndarray not in default_collate_fn_map:
+        default_collate_fn_map[np.ndarray] = collate_numpy_array_fn
+        default_collate_fn_map[(np.bool_, np.number, np.object_)] = collate_numpy_scalar_fn
+
+
 default_collate_fn_map[float] = collate_float_fn
 default_collate_fn_map[int] = collate_int_fn
 default_collate_fn_map[str] = collate_str_fn
