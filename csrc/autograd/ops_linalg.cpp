@@ -1,5 +1,7 @@
 // ops_linalg.cpp: differentiable matrix products, torch's matmul dispatch by rank, and the
 // loss functions that have their own backward nodes in torch.
+#include <algorithm>
+#include <type_traits>
 #include "autograd/derivatives.h"
 #include "autograd/ops.h"
 
@@ -144,6 +146,54 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, int reduction) {
   return out;
 }
 
+// Note [nll cascade]: torch's CPU nll_loss (NLLLoss.cpp, nll_loss_out_frame) sums the batch's
+// losses and weights in 8 cascade levels of 2^max(4, ceil(log2 N)/8) entries, skipping ignored
+// targets, then divides by the total weight: done here in the same order so the printed loss is
+// torch's to the last bit. `losses` holds -(x[t]*w) per sample, `w` the weights (0 if ignored).
+template <typename T>
+static void nll_cascade(const T* loss, const T* wt, const int64_t* tp, int64_t N, int64_t ignore_index,
+                        bool weighted, T& out_sum, T& out_weight) {
+  constexpr int kLevels = 8;
+  int64_t ceil_log2 = 0;
+  while ((int64_t(1) << ceil_log2) < N) ++ceil_log2;
+  const int64_t level_power = std::max<int64_t>(4, ceil_log2 / kLevels);
+  const int64_t level_mask = (int64_t(1) << level_power) - 1;
+  T lsum[kLevels] = {0}, wsum[kLevels] = {0};
+  int64_t ignored = 0;
+  for (int64_t b = 0; b < N; ++b) {
+    if (tp[b] == ignore_index) { ++ignored; continue; }
+    if (weighted) wsum[0] += wt[b];
+    lsum[0] += loss[b];
+    for (int j = 0; j + 1 < kLevels; ++j) {
+      if ((b & (level_mask << (j * level_power))) != 0) break;
+      wsum[j + 1] += wsum[j]; lsum[j + 1] += lsum[j];
+      wsum[j] = 0; lsum[j] = 0;
+    }
+  }
+  T total = 0, tw = 0;
+  for (int j = 0; j < kLevels; ++j) { total += lsum[j]; tw += wsum[j]; }
+  out_sum = total;
+  out_weight = weighted ? tw : static_cast<T>(N - ignored);
+}
+
+static Tensor nll_cascade_reduce(const Tensor& losses_in, const Tensor& w_in, const int64_t* tp, int64_t ignore_index,
+                                 bool weighted, bool mean, Tensor& total_w) {
+  Tensor losses = native::contiguous(losses_in), w = native::contiguous(w_in);
+  Tensor out = empty(Shape{}, losses.dtype(), losses.device());
+  total_w = empty(Shape{}, losses.dtype(), losses.device());
+  int64_t N = losses.numel();
+  auto run = [&](auto* lp, auto* wp, auto* op, auto* twp) {
+    using T = std::remove_pointer_t<decltype(op)>;
+    T sum, weight;
+    nll_cascade<T>(lp, wp, tp, N, ignore_index, weighted, sum, weight);
+    *op = mean ? sum / weight : sum;
+    *twp = weight;
+  };
+  if (losses.dtype() == DType::Float32) run(losses.data_as<float>(), w.data_as<float>(), out.data_as<float>(), total_w.data_as<float>());
+  else run(losses.data_as<double>(), w.data_as<double>(), out.data_as<double>(), total_w.data_as<double>());
+  return out;
+}
+
 Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int reduction, int64_t ignore_index) {
   MAG_CHECK(logp.dim() == 1 || logp.dim() == 2, "input tensor should be 1D or 2D");
   MAG_CHECK(target.dtype() == DType::Int64, "expected scalar type Long but found ", std::string(dtype_name(target.dtype())).substr(6));
@@ -164,6 +214,8 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   Tensor total_w = native::sum(w, {}, false);
   Tensor out;
   if (reduction == 0) out = batched ? losses : native::reshape(losses, Shape());
+  else if (batched && (losses.dtype() == DType::Float32 || losses.dtype() == DType::Float64))
+    out = nll_cascade_reduce(losses, w, tp, ignore_index, weight.defined(), reduction == 1, total_w);
   else if (reduction == 2) out = native::sum(losses, {}, false);
   else out = native::binary(BinaryOp::Div, native::sum(losses, {}, false), total_w);
   if (needs({&logp})) {
