@@ -116,13 +116,15 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
     root_grads.push_back(std::move(g));
   }
 
-  // 2. capture targets (autograd.grad / backward(inputs=...)): (input_nr, slot) per node
-  std::vector<Edge> input_edges;
+  // 2. capture targets (autograd.grad / backward(inputs=...)): (node, (input_nr, slot)),
+  // grouped by node so a node's captures are one run starting at NodeState::capture
+  std::vector<std::pair<Node*, std::pair<uint32_t, size_t>>> cap_list;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Edge e = gradient_edge(inputs[i]);
     if (!e.valid()) MAG_THROW(Runtime, "One of the differentiated Tensors does not require grad");
-    input_edges.push_back(e);
+    cap_list.push_back({e.fn.get(), {e.input_nr, i}});
   }
+  std::stable_sort(cap_list.begin(), cap_list.end(), [](auto& x, auto& y) { return x.first < y.first; });
 
   // 3. dependencies over the reachable graph (iterative DFS; post-order for "needed")
   NodeTable table(16);
@@ -148,17 +150,12 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
       }
     }
   }
-  std::vector<std::pair<uint32_t, size_t>> captures;  // grouped per node: (input_nr, slot)
-  std::vector<std::pair<Node*, std::pair<uint32_t, size_t>>> cap_list;
-  for (size_t i = 0; i < input_edges.size(); ++i) cap_list.push_back({input_edges[i].fn.get(), {input_edges[i].input_nr, i}});
-  std::stable_sort(cap_list.begin(), cap_list.end(), [](auto& x, auto& y) { return x.first < y.first; });
   for (size_t i = 0; i < cap_list.size(); ++i) {
-    captures.push_back(cap_list[i].second);
     NodeState* st = table.find(cap_list[i].first);
     if (st && st->capture < 0) st->capture = (int)i;
   }
   auto for_captures = [&](Node* n, int first, auto&& fn) {
-    for (size_t i = (size_t)first; i < cap_list.size() && cap_list[i].first == n; ++i) fn(captures[i]);
+    for (size_t i = (size_t)first; i < cap_list.size() && cap_list[i].first == n; ++i) fn(cap_list[i].second);
   };
   bool filter = !inputs.empty();
   if (filter) {
