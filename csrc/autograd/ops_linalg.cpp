@@ -211,13 +211,15 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   Tensor w = weight.defined() ? native::index_select(weight, 0, tsafe) : native::ones_like(picked);
   w = native::where(valid, w, native::zeros_like(w));
   Tensor losses = native::unary(UnaryOp::Neg, native::binary(BinaryOp::Mul, picked, w));
-  Tensor total_w = native::sum(w, {}, false);
-  Tensor out;
-  if (reduction == 0) out = batched ? losses : native::reshape(losses, Shape());
-  else if (batched && (losses.dtype() == DType::Float32 || losses.dtype() == DType::Float64))
+  Tensor total_w, out;
+  if (reduction != 0 && batched && (losses.dtype() == DType::Float32 || losses.dtype() == DType::Float64)) {
     out = nll_cascade_reduce(losses, w, tp, ignore_index, weight.defined(), reduction == 1, total_w);
-  else if (reduction == 2) out = native::sum(losses, {}, false);
-  else out = native::binary(BinaryOp::Div, native::sum(losses, {}, false), total_w);
+  } else {
+    total_w = native::sum(w, {}, false);
+    if (reduction == 0) out = batched ? losses : native::reshape(losses, Shape());
+    else if (reduction == 2) out = native::sum(losses, {}, false);
+    else out = native::binary(BinaryOp::Div, native::sum(losses, {}, false), total_w);
+  }
   if (needs({&logp})) {
     Tensor none;
     auto n = make_fn_node("NllLossBackward0", deriv::nll_loss_bw, {&logp, &none, &none});
