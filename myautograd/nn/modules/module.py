@@ -4,6 +4,7 @@ state_dict / load_state_dict live in _state.py (a mixin of Module)."""
 from collections import OrderedDict
 
 from ..._grad_mode import no_grad
+from ..._zero_grad import zero_grads
 from ..._tensor import Tensor
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
@@ -321,17 +322,7 @@ class Module(_StateDictMixin):
         return self
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         for m in self.children():
