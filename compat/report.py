@@ -116,7 +116,7 @@ def html_page(cells, columns, meta):
     bad = [c for c in cells if c.verdict not in ("same", "skip")]
     if bad:
         out.append("<h2>Cells that are not same</h2>")
-    differ = difflib.HtmlDiff(wrapcolumn=100)
+    differ = difflib.HtmlDiff(wrapcolumn=80)
     for cell in bad:
         case = cell.case
         out.append(f'<h3 id="{_anchor(cell)}">{e(case.name)} [{e(cell.column)}]: '
