@@ -13,7 +13,7 @@ from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full,
 from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,  # noqa: F401
                          is_inference_mode_enabled)
 from ._tensor_str import set_printoptions  # noqa: F401
-from . import autograd, nn, optim, utils, cuda, return_types  # noqa: F401
+from . import autograd, cuda, return_types  # noqa: F401
 
 
 # torch.save / torch.load and torch.serialization load zipfile, pickle machinery and the
@@ -28,11 +28,21 @@ def load(f, *args, **kwargs):
     return _load(f, *args, **kwargs)
 
 
+# nn, optim, utils (utils.data) and serialization are imported on first attribute access:
+# they were most of `import myautograd`'s time. `import myautograd.nn as nn`,
+# `from myautograd import nn` and `torch.nn.functional` work as before.
+_LAZY_SUBMODULES = frozenset({"nn", "optim", "utils", "serialization"})
+
+
 def __getattr__(name):
-    if name == "serialization":
+    if name in _LAZY_SUBMODULES:
         import importlib
-        return importlib.import_module(".serialization", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'myautograd' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
 
 __version__ = "2.13.0+myautograd"
 

@@ -14,7 +14,7 @@ static Tensor expand_reduced(const Tensor& grad, const Shape& in_sizes, const st
   Tensor gg = grad;
   if (!keepdim && !in_sizes.empty()) {
     if (dims.empty()) {
-      gg = reshape(gg, Shape(in_sizes.size(), 1));
+      return expand(gg, in_sizes.vec());  // full reduction: a 0-d grad expands as is (torch)
     } else {
       for (auto d : dims) gg = unsqueeze(gg, d);
     }

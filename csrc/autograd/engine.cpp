@@ -2,8 +2,6 @@
 // (no recursion); ready nodes run highest sequence number first (AccumulateGrad first), as
 // torch's CPU ready queue does, so gradients are summed in torch's order.
 #include <cmath>
-#include <queue>
-#include <unordered_map>
 #include <algorithm>
 #include "autograd/node.h"
 #include "autograd/ops.h"
@@ -47,7 +45,8 @@ namespace {
 
 // Per-run bookkeeping for every reachable node, in one flat open-addressing table: no
 // allocation per node (std::unordered_map allocated per entry and dominated small graphs).
-// Local to each run, so reentrant backward (from a hook) and threads need no coordination.
+// Each run has its own table, so reentrant backward (from a hook) and threads need no
+// coordination.
 struct NodeState {
   Node* key = nullptr;
   int deps = 0;          // pending producers; -1 once queued
@@ -57,10 +56,34 @@ struct NodeState {
   TensorList buffer;     // summed incoming gradients, one per forward output
 };
 
+// The slot array of a finished run is kept (cleared) per thread and reused by the next
+// run: small graphs then allocate no table at all. A reentrant run (backward inside a hook)
+// finds the spare in use and allocates its own.
+constexpr size_t kMinSlots = 32, kMaxSpareSlots = 64;  // a big spare would cost every run its clearing
+struct SpareSlots {
+  std::vector<NodeState> slots;
+  bool in_use = false;
+};
+thread_local SpareSlots t_spare;
+
 class NodeTable {
  public:
-  explicit NodeTable(size_t hint) { rehash(std::max<size_t>(16, next_pow2(hint * 2))); }
-  // References stay valid until the next insertion of a new key (which may rehash).
+  NodeTable() {
+    SpareSlots& sp = t_spare;
+    if (!sp.in_use) { sp.in_use = true; owns_spare_ = true; slots_.swap(sp.slots); }
+    if (slots_.empty()) rehash(kMinSlots);
+  }
+  ~NodeTable() {
+    if (!owns_spare_) return;
+    SpareSlots& sp = t_spare;
+    sp.in_use = false;
+    if (slots_.size() > kMaxSpareSlots) return;
+    for (auto& st : slots_)
+      if (st.key) st = NodeState();
+    sp.slots.swap(slots_);
+  }
+  NodeTable(const NodeTable&) = delete;
+  NodeTable& operator=(const NodeTable&) = delete;
   NodeState& operator[](Node* n) {
     NodeState* s = &probe(n);
     if (s->key) return *s;
@@ -87,6 +110,7 @@ class NodeTable {
   }
   std::vector<NodeState> slots_;
   size_t count_ = 0;
+  bool owns_spare_ = false;
 };
 
 }  // namespace
@@ -95,10 +119,8 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
                         bool create_graph, const TensorList& inputs, bool allow_unused,
                         bool accumulate_grad) {
   // 1. root edges and their gradients
-  std::vector<Edge> root_edges;
-  TensorList root_grads;
-  root_edges.reserve(roots.size());
-  root_grads.reserve(roots.size());
+  SmallVector<Edge, 1> root_edges;
+  SmallVector<Tensor, 1> root_grads;
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
     Edge e = gradient_edge(r);
@@ -127,10 +149,11 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
   std::stable_sort(cap_list.begin(), cap_list.end(), [](auto& x, auto& y) { return x.first < y.first; });
 
   // 3. dependencies over the reachable graph (iterative DFS; post-order for "needed")
-  NodeTable table(16);
-  std::vector<Node*> order;  // post-order
+  NodeTable table;
+  bool filter = !inputs.empty();
+  std::vector<Node*> order;  // post-order, needed only to compute NodeState::needed
   {
-    std::vector<std::pair<Node*, size_t>> stack;
+    SmallVector<std::pair<Node*, size_t>, 16> stack;
     for (auto& e : root_edges) {
       NodeState& rs = table[e.fn.get()];
       if (!rs.visited) { rs.visited = true; stack.push_back({e.fn.get(), 0}); }
@@ -144,7 +167,7 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
           cs.deps += 1;
           if (!cs.visited) { cs.visited = true; stack.push_back({ne.fn.get(), 0}); }
         } else {
-          order.push_back(n);
+          if (filter) order.push_back(n);
           stack.pop_back();
         }
       }
@@ -157,7 +180,6 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
   auto for_captures = [&](Node* n, int first, auto&& fn) {
     for (size_t i = (size_t)first; i < cap_list.size() && cap_list[i].first == n; ++i) fn(cap_list[i].second);
   };
-  bool filter = !inputs.empty();
   if (filter) {
     for (Node* n : order) {
       bool nd = false;
@@ -172,7 +194,9 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
 
   // 4. run
   TensorList captured(inputs.size());
-  std::priority_queue<Node*, std::vector<Node*>, ReadyCmp> ready;
+  // ready nodes, a max-heap on sequence_nr
+  SmallVector<Node*, 16> ready;
+  auto push_ready = [&](Node* n) { ready.push_back(n); std::push_heap(ready.begin(), ready.end(), ReadyCmp()); };
   GradModeGuard mode(create_graph);
   auto add_to_buffer = [&](NodeState& st, const Edge& e, Tensor g) {
     TensorList& buf = st.buffer;
@@ -186,12 +210,13 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
     add_to_buffer(table[root_edges[i].fn.get()], root_edges[i], validate_grad(*root_edges[i].fn, i, root_edges[i], root_grads[i]));
   for (auto& e : root_edges) {
     NodeState& st = table[e.fn.get()];
-    if (st.deps == 0) { ready.push(e.fn.get()); st.deps = -1; }
+    if (st.deps == 0) { push_ready(e.fn.get()); st.deps = -1; }
   }
 
   while (!ready.empty()) {
-    Node* n = ready.top();
-    ready.pop();
+    std::pop_heap(ready.begin(), ready.end(), ReadyCmp());
+    Node* n = ready.back();
+    ready.pop_back();
     std::shared_ptr<Node> hold = n->shared_from_this();
     NodeState* nst = table.find(n);
     TensorList in = std::move(nst->buffer);
@@ -245,7 +270,7 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
       if (!e.valid()) continue;
       NodeState& st = *table.find(e.fn.get());  // reachable, so present; the table never shrinks
       add_to_buffer(st, e, validate_grad(*n, i, e, std::move(out[i])));
-      if (--st.deps == 0) { ready.push(e.fn.get()); st.deps = -1; }
+      if (--st.deps == 0) { push_ready(e.fn.get()); st.deps = -1; }
     }
   }
 

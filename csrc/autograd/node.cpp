@@ -2,6 +2,7 @@
 // the helpers that record history, and AccumulateGrad.
 #include "autograd/node.h"
 #include <atomic>
+#include "core/pool.h"
 #include "ops/native.h"
 
 namespace mag {
@@ -26,20 +27,27 @@ Node::~Node() {
 // Note [iterative teardown]: dropping the last reference to the head of a 100k-node chain
 // would recurse once per node. Nodes whose last reference is being dropped are queued and
 // destroyed by the outermost call instead.
+namespace {
+struct Teardown {
+  std::vector<std::shared_ptr<Node>> pending;
+  bool draining = false;
+};
+}  // namespace
+
 void release_node(std::shared_ptr<Node>&& n) {
-  static thread_local std::vector<std::shared_ptr<Node>> pending;
-  static thread_local bool draining = false;
   if (!n) return;
   if (n.use_count() > 1) { n.reset(); return; }
-  pending.push_back(std::move(n));
-  if (draining) return;
-  draining = true;
-  while (!pending.empty()) {
-    std::shared_ptr<Node> cur = std::move(pending.back());
-    pending.pop_back();
+  static thread_local Teardown td;
+  Teardown& t = td;  // one TLS lookup per call
+  t.pending.push_back(std::move(n));
+  if (t.draining) return;
+  t.draining = true;
+  while (!t.pending.empty()) {
+    std::shared_ptr<Node> cur = std::move(t.pending.back());
+    t.pending.pop_back();
     cur.reset();  // may push more nodes
   }
-  draining = false;
+  t.draining = false;
 }
 
 // --- SavedVariable
@@ -155,13 +163,13 @@ void collect_next_edges(Node& n, std::initializer_list<const Tensor*> inputs) {
 }
 
 std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs) {
-  auto n = std::make_shared<FnNode>(name, f);
+  auto n = pool::make<FnNode>(name, f);
   collect_next_edges(*n, inputs);
   return n;
 }
 
 std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs) {
-  auto n = std::make_shared<FnNode>(name, f);
+  auto n = pool::make<FnNode>(name, f);
   n->next_edges.reserve(inputs.size());
   for (auto& t : inputs) n->next_edges.push_back(t.defined() && t.requires_grad() ? gradient_edge(t) : Edge());
   return n;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 #include "autograd/node.h"
+#include "core/pool.h"
 
 namespace mag {
 
@@ -66,7 +67,7 @@ struct StorageBlock {
 
 static void fresh_storage(TensorImpl& impl, size_t nbytes, Device device) {
   MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
-  auto block = std::make_shared<StorageBlock>();
+  auto block = pool::make<StorageBlock>();
   Storage& st = block->storage;
   if (nbytes <= kInlineBytes) {
     st.data = block->inline_data;
@@ -138,7 +139,7 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
     for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
     MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
   }
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = pool::make<TensorImpl>();
   impl->sizes = sizes;
   impl->strides = contiguous_strides(sizes);
   impl->refresh_numel();
@@ -152,7 +153,7 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
 thread_local bool t_inference_mode = false;
 
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = pool::make<TensorImpl>();
   impl->storage = src.impl()->storage;
   impl->sizes = std::move(sizes);
   impl->strides = std::move(strides);

@@ -192,6 +192,15 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
 }
 
 void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
+  // fast path (gradient accumulation, p.add_(g)): same dtype, shape and device, computed in
+  // that dtype, no overlap between the operands' storages
+  if (self.dtype() == other.dtype() && self.device() == other.device() && self.sizes() == other.sizes() &&
+      binary_kind(op) == 0 && binary_compute_dtype(op, self.dtype()) == self.dtype() &&
+      self.impl()->storage != other.impl()->storage) {
+    check_binary_dtypes(op, self.dtype());
+    kernels_for(self.device()).binary(op, self, self, other, alpha);
+    return;
+  }
   check_same_device(self, other);
   DType rt = result_type(self, other);
   DType ct = binary_compute_dtype(op, rt);
@@ -219,13 +228,19 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
 
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   // tensor ** number keeps an integer tensor integer unless the exponent is a float
-  Tensor w = wrapped_scalar(e);
   if (!is_floating(a.dtype()) && a.dtype() != DType::Bool && e.kind == Scalar::Int && e.i < 0)
     MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
   // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x): (-inf) ** 0.5 is nan, not inf
   if (is_floating(a.dtype()) && e.kind == Scalar::Float && (e.d == 0.5 || e.d == -0.5))
     return unary(e.d > 0 ? UnaryOp::Sqrt : UnaryOp::Rsqrt, a);
-  return binary(BinaryOp::Pow, a, w);
+  // floating x ** 2 is x * x and x ** 1 a copy of x, as torch's pow kernel does (and without
+  // the wrapped-number promotion path, which leaves a floating dtype unchanged here)
+  if (is_floating(a.dtype()) && e.kind != Scalar::Bool) {
+    double ed = e.to_double();
+    if (ed == 2.0) return binary(BinaryOp::Mul, a, a);
+    if (ed == 1.0) return clone(a);
+  }
+  return binary(BinaryOp::Pow, a, wrapped_scalar(e));
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {

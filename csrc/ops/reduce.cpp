@@ -57,7 +57,15 @@ static Tensor reduce_common(ReduceOp op, const Tensor& a, const std::vector<int6
     kernels_for(a.device()).reduce(op, out, in);
   }
   if (out.dtype() != out_dtype) out = to_dtype(out, out_dtype);
-  if (!keepdim) out = drop_dims(out, dims, a.dim());
+  if (!keepdim) {
+    if ((dims.empty() || dims.size() == (size_t)a.dim()) && out.ptr().use_count() == 1) {
+      // full reduction into a fresh tensor: make it 0-d in place instead of viewing it
+      out.impl()->sizes = Shape();
+      out.impl()->strides = Shape();
+    } else {
+      out = drop_dims(out, dims, a.dim());
+    }
+  }
   return out;
 }
 

@@ -109,7 +109,17 @@ def _promo(name, fn, a_dtype, b):
                   grad=a_dtype in FLOAT or b in FLOAT, gradcheck=False)  # mixed precision: backward vs torch only
 
 
+def _pow_exponents(rng, dt):
+    """tensor ** number for the exponents torch's pow kernel special-cases (x*x, a copy for 1,
+    ones for 0, ...) and a bool exponent, on 0-d, empty and non-contiguous tensors too."""
+    x = lambda *s: gen.vals(rng, s, dt, 0.5, 2.0)  # noqa: E731
+    out = [Sample((T(x(2, 3)), e), name=f"exp_{e!r}") for e in (1, 1.0, 2, 2.0, 0, 3, -2.0, True, False)]
+    return out + [Sample((T(x()), 2), name="0d_sq"), Sample((T(x(3, 4), "t"), 1), name="noncontig_1"),
+                  Sample((T(x(3, 4), "step"), 2.0), name="noncontig_sq"), Sample((T(x(0, 3)), 2), name="empty_sq")]
+
+
 OPS += [
+    OpInfo("pow_scalar_exponents", lambda lib, a, e: a ** e, _pow_exponents, dtypes=NUM),
     _promo("int_mul_float", operator.mul, "int64", 2.5),
     _promo("int_div_int", operator.truediv, "int64", 2),
     _promo("int32_add_int64", operator.add, "int32", "int64"),
