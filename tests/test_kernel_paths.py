@@ -148,3 +148,17 @@ def test_large_blocks_reused_after_free_hold_new_values():
     assert float(c.sum()) == 2.0 * (1 << 20)
     del b, c
     assert mag._C._cpu_bytes_in_use() <= before
+
+
+@pytest.mark.parametrize("n", [3, 40000])
+def test_integer_division_by_zero_in_a_contiguous_row_raises_like_torch(n):
+    # the vectorised (omp simd) rows are only used for float inputs: an exception thrown
+    # inside one would terminate the process instead of reaching Python
+    for lib in (torch, mag):
+        a = lib.arange(n)
+        b = lib.ones(n, dtype=lib.int64)
+        b[n // 2] = 0
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            a // b
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            a % b
