@@ -40,7 +40,7 @@ class ParallelBuildExt(build_ext):
 
 
 sanitize = os.environ.get("MYAUTOGRAD_SANITIZE") == "1"
-cflags = ["-std=c++17", "-O2", "-fvisibility=hidden", "-ffp-contract=off", "-Wno-unused-function"]
+cflags = ["-std=c++17", "-O2", "-fvisibility=hidden", "-ffp-contract=off", "-fopenmp-simd", "-Wno-unused-function"]
 ldflags = ["-ldl"]
 if sanitize:
     cflags += ["-O1", "-g", "-fsanitize=address,undefined", "-fno-omit-frame-pointer"]

@@ -93,6 +93,30 @@ def test_accumulation_from_several_paths_into_one_leaf():
     same(s)
 
 
+
+def _grad_storage_reuse(lib, keep_a_reference):
+    """AccumulateGrad takes a fresh gradient nobody else holds as .grad (no copy), as torch does."""
+    seen = []
+
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, go):
+            r = go * 5
+            seen.append((r.data_ptr(), r if keep_a_reference else None))
+            return r
+    x = lib.randn(1000, requires_grad=True)
+    Scale.apply(x).sum().backward()
+    return x.grad.data_ptr() == seen[-1][0]
+
+
+@pytest.mark.parametrize("keep_a_reference", [False, True])
+def test_accumulate_grad_steals_a_fresh_gradient_like_torch(keep_a_reference):
+    assert _grad_storage_reuse(mag, keep_a_reference) == _grad_storage_reuse(torch, keep_a_reference)
+
 def test_retain_graph_allows_a_second_backward():
     def s(lib):
         x = lib.tensor(X3, requires_grad=True)

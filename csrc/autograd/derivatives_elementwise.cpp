@@ -9,6 +9,14 @@ namespace deriv {
 
 using namespace ag;
 
+// A fused one-pass backward kernel (same operations in the same order, so the same values
+// as the composite) when the backward is not recorded (no create_graph) and the dtype is
+// float32/float64 (float16 composites round between steps; the fused kernel would not).
+static bool fused_ok(const Tensor& gr, const Tensor& y) {
+  return !GradMode::is_enabled() && gr.dtype() == y.dtype() &&
+         (gr.dtype() == DType::Float32 || gr.dtype() == DType::Float64);
+}
+
 TensorList unary_bw(FnNode& n, const TensorList& g) {
   const Tensor& gr = g[0];
   auto op = (UnaryOp)n.ints[0];
@@ -32,8 +40,18 @@ TensorList unary_bw(FnNode& n, const TensorList& g) {
     case UnaryOp::Cos: r = mul(gr, neg(ag::unary(UnaryOp::Sin, x()))); break;
     case UnaryOp::Tan: r = mul(gr, add(mul(y(), y()), S(1))); break;
     // torch: grad * (1 - y*y) and grad * (1 - y) * y, in that order
-    case UnaryOp::Tanh: { Tensor yy = y(); r = mul(gr, rsub_scalar(mul(yy, yy), Scalar::from_int(1), Scalar::from_int(1))); break; }
-    case UnaryOp::Sigmoid: { Tensor yy = y(); r = mul(mul(gr, rsub_scalar(yy, Scalar::from_int(1), Scalar::from_int(1))), yy); break; }
+    case UnaryOp::Tanh: {
+      Tensor yy = y();
+      if (fused_ok(gr, yy)) r = native::binary(BinaryOp::TanhBackward, gr, yy);
+      else r = mul(gr, rsub_scalar(mul(yy, yy), Scalar::from_int(1), Scalar::from_int(1)));
+      break;
+    }
+    case UnaryOp::Sigmoid: {
+      Tensor yy = y();
+      if (fused_ok(gr, yy)) r = native::binary(BinaryOp::SigmoidBackward, gr, yy);
+      else r = mul(mul(gr, rsub_scalar(yy, Scalar::from_int(1), Scalar::from_int(1))), yy);
+      break;
+    }
     // relu: gradient 0 at 0 (threshold_backward on the result)
     case UnaryOp::Relu: r = mul(gr, as_dtype(cmp(BinaryOp::Gt, y(), Si(0)), gr.dtype())); break;
     case UnaryOp::Reciprocal: { Tensor yy = y(); r = mul(neg(gr), mul(yy, yy)); break; }

@@ -1,5 +1,6 @@
 // derivatives_linalg.cpp: derivative-table formulas of the matrix products
 // (mm, bmm, mv, dot, addmm), each written with the same products so they nest.
+#include <algorithm>
 #include <cmath>
 #include "autograd/derivatives_common.h"
 
@@ -8,10 +9,20 @@ namespace deriv {
 
 using namespace ag;
 
+// A gradient BLAS cannot read in place (the stride-0 expand of a sum's gradient) would be
+// copied by each of the two products: copy it once (not when the backward is recorded).
+static Tensor blas_ready(const Tensor& g, bool both) {
+  if (!both || GradMode::is_enabled() || g.dim() != 2) return g;
+  int64_t r = g.sizes()[0], c = g.sizes()[1], rs = g.strides()[0], cs = g.strides()[1];
+  if ((cs == 1 && rs >= std::max<int64_t>(c, 1)) || (rs == 1 && cs >= std::max<int64_t>(r, 1))) return g;
+  return native::contiguous(g);
+}
+
 TensorList mm_bw(FnNode& n, const TensorList& g) {
   Tensor ga, gb;
-  if (n.needs_grad(0)) ga = ag::mm(g[0], ag::t(n.sv(1)));
-  if (n.needs_grad(1)) gb = ag::mm(ag::t(n.sv(0)), g[0]);
+  Tensor go = blas_ready(g[0], n.needs_grad(0) && n.needs_grad(1));
+  if (n.needs_grad(0)) ga = ag::mm(go, ag::t(n.sv(1)));
+  if (n.needs_grad(1)) gb = ag::mm(ag::t(n.sv(0)), go);
   return {ga, gb};
 }
 

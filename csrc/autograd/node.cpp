@@ -203,7 +203,12 @@ AccumulateGrad::AccumulateGrad(const Tensor& v) : variable_(v.ptr()) {
 }
 
 static bool stealable(const Tensor& g) {
-  return g.ptr().use_count() <= 1 && g.impl()->storage.use_count() == 1 && g.is_contiguous() &&
+  // a fresh tensor's storage and version counter share one control block (tensor.cpp), so
+  // that block counts 2 when nothing else holds the storage
+  const auto& impl = *g.impl();
+  bool shared_block = !impl.storage.owner_before(impl.version) && !impl.version.owner_before(impl.storage);
+  long sole = shared_block ? 2 : 1;
+  return g.ptr().use_count() <= 1 && impl.storage.use_count() == sole && g.is_contiguous() &&
          g.offset() == 0 && !g.grad_fn() && !g.impl()->is_wrapped_number;
 }
 

@@ -2,7 +2,9 @@
 #include "core/tensor.h"
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <new>
+#include <vector>
 #include "autograd/node.h"
 #include "core/pool.h"
 
@@ -17,9 +19,66 @@ std::string device_str(Device d) {
 static std::atomic<int64_t> g_cpu_bytes{0};
 int64_t cpu_bytes_in_use() { return g_cpu_bytes.load(std::memory_order_relaxed); }
 
+// Note [large block cache]: blocks of at least kCacheMinBytes go to a small cache on free and
+// are handed out again for the same rounded size. glibc serves them with mmap/munmap (its
+// dynamic threshold becomes the freed size, so same-size requests keep missing it), and a
+// fresh mapping page-faults on first touch: 4096 faults for 16 MiB, more time than an
+// elementwise pass over it. torch's process avoids this only by the accident of glibc's
+// state after its import. Cached bytes are not "in use" (cpu_bytes_in_use); the cache holds
+// at most kCacheMaxBytes, evicting the oldest, and is emptied when an allocation fails.
+namespace {
+constexpr size_t kCacheMinBytes = size_t(1) << 20, kCacheMaxBytes = size_t(256) << 20;
+struct LargeBlockCache {
+  std::mutex m;
+  std::vector<std::pair<size_t, void*>> blocks;  // (rounded size, block), oldest first
+  size_t total = 0;
+  void* take(size_t n) {
+    std::lock_guard<std::mutex> g(m);
+    for (size_t i = blocks.size(); i-- > 0;) {  // newest first: likeliest still in cache lines
+      if (blocks[i].first != n) continue;
+      void* p = blocks[i].second;
+      blocks.erase(blocks.begin() + (std::ptrdiff_t)i);
+      total -= n;
+      return p;
+    }
+    return nullptr;
+  }
+  void put(size_t n, void* p) {
+    std::vector<void*> evicted;
+    {
+      std::lock_guard<std::mutex> g(m);
+      if (n > kCacheMaxBytes) { evicted.push_back(p); }
+      else {
+        blocks.emplace_back(n, p);
+        total += n;
+        size_t k = 0;
+        while (total > kCacheMaxBytes) { total -= blocks[k].first; evicted.push_back(blocks[k].second); ++k; }
+        blocks.erase(blocks.begin(), blocks.begin() + (std::ptrdiff_t)k);
+      }
+    }
+    for (void* q : evicted) std::free(q);
+  }
+  void clear() {
+    std::vector<std::pair<size_t, void*>> all;
+    {
+      std::lock_guard<std::mutex> g(m);
+      all.swap(blocks);
+      total = 0;
+    }
+    for (auto& b : all) std::free(b.second);
+  }
+};
+LargeBlockCache& large_cache() {
+  static auto* c = new LargeBlockCache();  // never destroyed: storages may die after static teardown
+  return *c;
+}
+}  // namespace
+
 static void cpu_free(void* ctx, void* p) {
-  g_cpu_bytes.fetch_sub((int64_t)(size_t)ctx, std::memory_order_relaxed);
-  std::free(p);
+  size_t n = (size_t)ctx;
+  g_cpu_bytes.fetch_sub((int64_t)n, std::memory_order_relaxed);
+  if (n >= kCacheMinBytes) large_cache().put(n, p);
+  else std::free(p);
 }
 
 Storage::~Storage() {
@@ -30,7 +89,12 @@ static void* cpu_alloc(size_t nbytes, size_t& rounded) {
   // Below a page, plain malloc (16-byte aligned, served from glibc's fast bins); above it,
   // 64-byte alignment for vector loads. memalign on small sizes is slow (malloc_consolidate).
   size_t n = nbytes ? (nbytes + 63) & ~size_t(63) : 64;
-  void* p = n <= 4096 ? std::malloc(n) : std::aligned_alloc(64, n);
+  void* p = n >= kCacheMinBytes ? large_cache().take(n) : nullptr;
+  if (!p) p = n <= 4096 ? std::malloc(n) : std::aligned_alloc(64, n);
+  if (!p && n >= kCacheMinBytes) {
+    large_cache().clear();
+    p = std::aligned_alloc(64, n);
+  }
   if (!p) {
     MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
               nbytes, " bytes. Error code 12 (Cannot allocate memory)");

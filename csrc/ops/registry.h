@@ -44,7 +44,10 @@ enum class UnaryOp {
 #undef MAG_ENUM
 };
 
-// _(Enum, "BackwardNodeName", kind) kind: 0 arithmetic, 1 comparison (bool out), 2 logical
+// _(Enum, "BackwardNodeName", kind) kind: 0 arithmetic, 1 comparison (bool out), 2 logical.
+// SigmoidBackward / TanhBackward (torch's sigmoid_backward(grad, y) = grad * (1 - y) * y and
+// tanh_backward(grad, y) = grad * (1 - y * y)) are fused one-pass kernels for the derivative
+// table, used only when the backward is not itself recorded.
 #define MAG_BINARY_OPS(_)                        \
   _(Add, "AddBackward0", 0)                      \
   _(Sub, "SubBackward0", 0)                      \
@@ -68,7 +71,9 @@ enum class UnaryOp {
   _(Ge, "GeBackward0", 1)                        \
   _(LogicalAnd, "LogicalAndBackward0", 2)        \
   _(LogicalOr, "LogicalOrBackward0", 2)          \
-  _(LogicalXor, "LogicalXorBackward0", 2)
+  _(LogicalXor, "LogicalXorBackward0", 2)       \
+  _(SigmoidBackward, "SigmoidBackwardBackward0", 0) \
+  _(TanhBackward, "TanhBackwardBackward0", 0)
 
 enum class BinaryOp {
 #define MAG_ENUM(E, N, K) E,

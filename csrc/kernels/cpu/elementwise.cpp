@@ -232,6 +232,12 @@ static void binary_typed(BinaryOp op, const Tensor& out, const Tensor& a, const 
     case BinaryOp::BitXor:
       if constexpr (!fp) run([](C x, C y) { return (C)(x ^ y); });
       break;
+    case BinaryOp::SigmoidBackward:  // torch's order: (grad * (1 - y)) * y
+      if constexpr (fp) run([](C g, C y) { return (C)(g * (C(1) - y) * y); });
+      break;
+    case BinaryOp::TanhBackward:
+      if constexpr (fp) run([](C g, C y) { return (C)(g * (C(1) - y * y)); });
+      break;
     case BinaryOp::Eq: cmp([](C x, C y) { return x == y; }); break;
     case BinaryOp::Ne: cmp([](C x, C y) { return x != y; }); break;
     case BinaryOp::Lt: cmp([](C x, C y) { return x < y; }); break;

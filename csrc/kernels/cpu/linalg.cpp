@@ -2,10 +2,12 @@
 // dlopen'ed at first use so importing the package never loads it); other dtypes use the
 // plain reference loop, which also serves as the check for the BLAS path in tests.
 #include <dlfcn.h>
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <type_traits>
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cpu/parallel.h"
 
 namespace mag {
 
@@ -28,6 +30,10 @@ void load_blas() {
     if (!h) return;
     g_sgemm = (sgemm_fn)dlsym(h, "scipy_cblas_sgemm");
     g_dgemm = (dgemm_fn)dlsym(h, "scipy_cblas_dgemm");
+    // Note [one thread pool]: OpenBLAS runs single-threaded; cpu_bmm splits large products
+    // over our pool instead. Two pools on two cores oversubscribe: OpenBLAS's idle threads
+    // spin-yield after each call and doubled the CPU time of W5 on a loaded machine.
+    if (auto set_threads = (set_threads_fn)dlsym(h, "scipy_openblas_set_num_threads")) set_threads(1);
   });
   if (!g_sgemm || !g_dgemm)
     MAG_THROW(Runtime, "myautograd: could not load OpenBLAS from '", g_blas_path,
@@ -71,6 +77,27 @@ static Tensor blas_operand(const Tensor& x) {
   return c;
 }
 
+// C[M0:M1] = A[M0:M1] @ B for one matrix of a batch, through BLAS (layouts already checked).
+template <typename T>
+static void gemm_rows(T* ci, int64_t ldc, const T* ai, bool ta, int64_t lda, int64_t a_row_stride,
+                      const T* bi, bool tb, int64_t ldb, int64_t m0, int64_t m1, int64_t N, int64_t K) {
+  const T* a0 = ai + m0 * a_row_stride;
+  T* c0 = ci + m0 * ldc;
+  int M = (int)(m1 - m0);
+  if constexpr (std::is_same_v<T, float>)
+    g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, M, (int)N, (int)K, 1.0f,
+            a0, (int)lda, bi, (int)ldb, 0.0f, c0, (int)ldc);
+  else
+    g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, M, (int)N, (int)K, 1.0,
+            a0, (int)lda, bi, (int)ldb, 0.0, c0, (int)ldc);
+}
+
+// Batches below this many multiply-adds run on one thread (a 64x64x64 product is ~0.03 ms);
+// a single product is split by rows only when each part has kSplitGemmWork.
+constexpr int64_t kParallelGemmWork = int64_t(1) << 18;
+constexpr int64_t kSplitGemmWork = int64_t(1) << 20;
+constexpr int64_t kRowBlock = 64;
+
 static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
   int64_t B = a_in.sizes()[0], M = a_in.sizes()[1], K = a_in.sizes()[2], N = b_in.sizes()[2];
   if (M == 0 || N == 0 || B == 0) return;
@@ -80,28 +107,41 @@ static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
     T* cp = c.data_as<T>();
     const T* ap = a.data_as<T>();
     const T* bp = b.data_as<T>();
-    for (int64_t i = 0; i < B; ++i) {
-      T* ci = cp + i * c.strides()[0];
-      const T* ai = ap + i * a.strides()[0];
-      const T* bi = bp + i * b.strides()[0];
-      if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-        bool ta, tb, tc; int64_t lda, ldb, ldc;
-        bool ok = blas_layout(M, K, a.strides()[1], a.strides()[2], ta, lda) &&
-                  blas_layout(K, N, b.strides()[1], b.strides()[2], tb, ldb) &&
-                  blas_layout(M, N, c.strides()[1], c.strides()[2], tc, ldc) && !tc;
-        if (ok && K > 0) {
-          load_blas();
-          if constexpr (std::is_same_v<T, float>)
-            g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, 1.0f,
-                    ai, (int)lda, bi, (int)ldb, 0.0f, ci, (int)ldc);
-          else
-            g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, 1.0,
-                    ai, (int)lda, bi, (int)ldb, 0.0, ci, (int)ldc);
-          continue;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      bool ta, tb, tc; int64_t lda, ldb, ldc;
+      bool ok = K > 0 && blas_layout(M, K, a.strides()[1], a.strides()[2], ta, lda) &&
+                blas_layout(K, N, b.strides()[1], b.strides()[2], tb, ldb) &&
+                blas_layout(M, N, c.strides()[1], c.strides()[2], tc, ldc) && !tc;
+      if (ok) {
+        load_blas();
+        int64_t work = M * N * K;
+        auto one = [&](int64_t i, int64_t m0, int64_t m1) {
+          gemm_rows<T>(cp + i * c.strides()[0], ldc, ap + i * a.strides()[0], ta, lda, a.strides()[1],
+                       bp + i * b.strides()[0], tb, ldb, m0, m1, N, K);
+        };
+        int nt = get_num_threads();
+        if (B >= nt && B * work >= kParallelGemmWork) {
+          // many matrices: whole products per thread
+          parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) { for (int64_t i = b0; i < b1; ++i) one(i, 0, M); });
+        } else if (M >= 2 * kRowBlock && kRowBlock * N * K >= kSplitGemmWork) {
+          // few large products: split C's rows at multiples of kRowBlock, so every row keeps
+          // the micro-kernel (and tail handling) it gets in one call, and each part stays
+          // far above OpenBLAS's small-matrix path: the same bits as a single-threaded call
+          int64_t blocks = (M + kRowBlock - 1) / kRowBlock;
+          for (int64_t i = 0; i < B; ++i)
+            parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) {
+              one(i, k0 * kRowBlock, std::min(M, k1 * kRowBlock));
+            });
+        } else {
+          for (int64_t i = 0; i < B; ++i) one(i, 0, M);
         }
+        return;
       }
-      reference_matmul<T>(ci, c.strides()[1], c.strides()[2], ai, a.strides()[1], a.strides()[2],
-                          bi, b.strides()[1], b.strides()[2], M, N, K);
+    }
+    for (int64_t i = 0; i < B; ++i) {
+      reference_matmul<T>(cp + i * c.strides()[0], c.strides()[1], c.strides()[2], ap + i * a.strides()[0],
+                          a.strides()[1], a.strides()[2], bp + i * b.strides()[0], b.strides()[1],
+                          b.strides()[2], M, N, K);
     }
   });
 }
