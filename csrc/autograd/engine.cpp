@@ -38,6 +38,7 @@ Tensor validate_grad(Node& producer, size_t i, const Edge& e, Tensor g) {
     g = ag::sum_to(g, m.sizes);
   }
   if (g.dtype() != m.dtype && is_floating(m.dtype)) g = ag::to_dtype(g, m.dtype);
+  if (g.device() != m.device) g = ag::to_device(g, m.device, false);  // as torch: onto the input's device
   return g;
 }
 
