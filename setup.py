@@ -2,10 +2,18 @@
 
 OpenBLAS comes from the scipy-openblas32 wheel: its headers at build time; the shared
 library is dlopen'ed by the core at the first matrix product, so `import myautograd`
-never pays for it. nvcc-built CUDA kernels are a later issue (MYAUTOGRAD_CUDA).
+never pays for it.
+
+CUDA: when nvcc is found (PATH, $CUDA_HOME/bin, /usr/local/cuda/bin), every csrc/**/*.cu is
+compiled with it (sm_90 code plus compute_80 PTX for other GPUs to JIT) and the CUDA runtime
+is linked statically, so the module imports on machines without a GPU driver
+(cuda.is_available() is then False). MYAUTOGRAD_CUDA=0 skips CUDA; =1 requires it (an error
+without nvcc). cuBLAS is not linked: it is dlopen'ed at the first CUDA matmul.
 """
 import glob
 import os
+import shutil
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from setuptools import Extension, setup
@@ -36,7 +44,59 @@ class ParallelBuildExt(build_ext):
         comp.compile = compile_parallel
         if "-Wstrict-prototypes" in comp.compiler_so:
             comp.compiler_so.remove("-Wstrict-prototypes")
+        if NVCC:
+            cu = sorted(glob.glob("csrc/**/*.cu", recursive=True))
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+                objs = list(pool.map(lambda s: _compile_cu(s, self.build_temp), cu))
+            libdir = os.path.join(CUDA_ROOT, "lib64")
+            if not os.path.isdir(libdir):
+                libdir = os.path.join(CUDA_ROOT, "lib")
+            ext.extra_objects = list(ext.extra_objects or []) + objs
+            # static runtime: the module loads with no driver present (is_available() False)
+            ext.extra_link_args = list(ext.extra_link_args or []) + [
+                os.path.join(libdir, "libcudart_static.a"), "-lrt", "-lpthread", "-ldl"]
+            ext.define_macros = list(ext.define_macros or []) + [("MAG_WITH_CUDA", "1")]
         super().build_extension(ext)
+
+
+def _find_nvcc():
+    """(nvcc path, CUDA root) or (None, None); MYAUTOGRAD_CUDA=0 disables, =1 requires."""
+    want = os.environ.get("MYAUTOGRAD_CUDA", "")
+    if want == "0":
+        return None, None
+    cands = [shutil.which("nvcc")]
+    for root in (os.environ.get("CUDA_HOME"), os.environ.get("CUDA_PATH"), "/usr/local/cuda"):
+        if root:
+            cands.append(os.path.join(root, "bin", "nvcc"))
+    for nvcc in cands:
+        if nvcc and os.path.isfile(nvcc) and os.access(nvcc, os.X_OK):
+            root = os.path.dirname(os.path.dirname(os.path.realpath(nvcc)))
+            if os.path.isfile(os.path.join(root, "lib64", "libcudart_static.a")) or \
+               os.path.isfile(os.path.join(root, "lib", "libcudart_static.a")):
+                return nvcc, root
+    if want == "1":
+        raise RuntimeError("MYAUTOGRAD_CUDA=1 but no nvcc (with libcudart_static.a) was found; "
+                           "put nvcc on PATH or set CUDA_HOME")
+    return None, None
+
+
+NVCC, CUDA_ROOT = _find_nvcc()
+NVCC_FLAGS = ["-std=c++17", "-O2", "-Xcompiler", "-fPIC", "-Xcompiler", "-fvisibility=hidden",
+              "-gencode", "arch=compute_90,code=sm_90", "-gencode", "arch=compute_80,code=compute_80",
+              "-diag-suppress", "186", "-DMAG_WITH_CUDA", "-Icsrc"]
+
+
+def _compile_cu(src, build_temp):
+    """One .cu -> .o with nvcc (skipped when the object is newer than it and every header)."""
+    obj = os.path.join(build_temp, "cuda", src.replace(os.sep, "_")[:-3] + ".o")
+    os.makedirs(os.path.dirname(obj), exist_ok=True)
+    deps = [src] + glob.glob("csrc/**/*.h", recursive=True) + glob.glob("csrc/**/*.cuh", recursive=True)
+    if os.path.exists(obj) and os.path.getmtime(obj) >= max(os.path.getmtime(d) for d in deps):
+        return obj
+    cmd = [NVCC] + NVCC_FLAGS + ["-c", src, "-o", obj]
+    print(" ".join(cmd), flush=True)
+    subprocess.check_call(cmd)
+    return obj
 
 
 sanitize = os.environ.get("MYAUTOGRAD_SANITIZE") == "1"
@@ -56,7 +116,8 @@ setup(
         extra_compile_args=cflags,
         extra_link_args=ldflags,
         language="c++",
-        depends=glob.glob("csrc/**/*.h", recursive=True),
+        depends=glob.glob("csrc/**/*.h", recursive=True) + glob.glob("csrc/**/*.cu", recursive=True) +
+        glob.glob("csrc/**/*.cuh", recursive=True),
     )],
     cmdclass={"build_ext": ParallelBuildExt},
 )

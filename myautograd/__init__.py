@@ -74,12 +74,19 @@ def is_inference(t):
 
 
 def get_default_device():
-    return device("cpu")
+    d = _creation._default_device
+    if d is None:
+        return device("cpu")
+    if d.type == "cuda" and d.index is None:  # torch reports the current device's index
+        return device("cuda", cuda.current_device())
+    return d
 
 
 def set_default_device(dev):
-    if dev is not None and device(dev).type != "cpu":
-        cuda._lazy_init()
+    """Factories without device= create on dev (None or 'cpu': the CPU). Lazy, as torch's: a
+    missing GPU is reported by the first factory that uses it."""
+    d = None if dev is None else device(dev)
+    _creation._default_device = None if d is None or d.type == "cpu" else d
 
 
 sigmoid = _ops.sigmoid  # noqa: F405

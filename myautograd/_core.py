@@ -62,6 +62,10 @@ class device:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
+        if isinstance(type, _builtins.int) and not isinstance(type, _builtins.bool):
+            if _C._cuda_device_count() == 0:  # torch: an index means the current accelerator
+                raise RuntimeError("Cannot access accelerator device when none is available.")
+            type, index = "cuda", type  # torch.device(0) is cuda:0
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments")
         if ":" in type:
@@ -71,6 +75,8 @@ class device:
             index = _builtins.int(idx)
         if type not in ("cpu", "cuda", "meta", "mps"):
             raise RuntimeError(f"Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {type}")
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative")
         self.type = type
         self.index = index
 

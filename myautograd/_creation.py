@@ -28,10 +28,32 @@ def _size(size):
     return out
 
 
+_default_device = None  # torch.set_default_device's device (None: the CPU)
+
+
+def _target(device):
+    """The CUDA torch.device a factory places its result on, or None for the CPU (after
+    torch's lazy-init checks: not compiled / no driver / bad index raise here)."""
+    d = device if device is not None else _default_device
+    if d is None:
+        return None
+    d = _device(d)
+    if d.type == "cpu":
+        return None
+    from . import cuda
+    cuda._lazy_init(-1 if d.index is None else d.index)
+    return d
+
+
 def _check_device(device):
-    if device is not None and _device(device).type != "cpu":
-        from . import cuda
-        cuda._lazy_init()
+    _target(device)
+
+
+def _place(t, dev):
+    """t (built on the CPU) moved to dev; CUDA values cross as one host-to-device copy."""
+    if dev is None:
+        return t
+    return _C._to_device(t, True, -1 if dev.index is None else dev.index, False)
 
 
 def _infer(data, shape, flat, depth=0):
@@ -79,23 +101,24 @@ def _wider(a, b):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    _check_device(device)
-    if isinstance(data, _C.TensorBase):
+    if isinstance(data, _C.TensorBase):  # a copy on data's device unless device= says otherwise
+        _check_device(device)
         t = _C._clone(data.detach())
         if dtype is not None:
             t = t.to(dtype)
-        return _finish(t, requires_grad)
+        return _finish(t if device is None else t.to(device), requires_grad)
+    dev = _target(device)
     if type(data).__module__ == "numpy":
         from ._numpy import from_numpy_copy
         t = from_numpy_copy(data)
         if dtype is not None:
             t = t.to(dtype)
-        return _finish(t, requires_grad)
+        return _finish(_place(t, dev), requires_grad)
     shape, flat = [], []
     kind = _infer(data, shape, flat)
     if dtype is None:
         dtype = {"bool": _C.bool, "int": _C.int64, "float": _C._get_default_dtype()}[kind]
-    return _finish(_C._from_flat(flat, shape, dtype), requires_grad)
+    return _finish(_place(_C._from_flat(flat, shape, dtype), dev), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -114,13 +137,13 @@ def from_numpy(a):
 
 def _factory(value):
     def f(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, generator=None):
-        _check_device(device)
+        dev = _target(device)
         dt = dtype or _C._get_default_dtype()
         if value is None:
             t = _C._empty(_size(size), dt)
         else:
             t = _C._full(_size(size), value, dt)
-        return _finish(t, requires_grad)
+        return _finish(_place(t, dev), requires_grad)
     return f
 
 
@@ -130,15 +153,16 @@ empty = _factory(None)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    _check_device(device)
+    dev = _target(device)
     if dtype is None:
         dtype = _C.bool if isinstance(fill_value, bool) else (_C.int64 if isinstance(fill_value, int) else _C._get_default_dtype())
-    return _finish(_C._full(_size((size,)) if not isinstance(size, int) else [size], fill_value, dtype), requires_grad)
+    t = _C._full(_size((size,)) if not isinstance(size, int) else [size], fill_value, dtype)
+    return _finish(_place(t, dev), requires_grad)
 
 
 def _like(fn):
     def f(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
-        return fn(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+        return fn(list(input.shape), dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
     return f
 
 
@@ -148,41 +172,42 @@ empty_like = _like(empty)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return full(list(input.shape), fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return full(list(input.shape), fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return rand(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(list(input.shape), dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    return randn(list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(list(input.shape), dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, list(input.shape), dtype=dtype or input.dtype)
+    return randint(low, high, list(input.shape), dtype=dtype or input.dtype, device=device or input.device)
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
-    _check_device(device)
+    dev = _target(device)
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, _C.TensorBase) else v for v in (start, end, step)]
     if dtype is None:
         dtype = _C.int64 if builtins.all(isinstance(v, int) for v in vals) else _C._get_default_dtype()
-    return _finish(_C._arange(float(vals[0]), float(vals[1]), float(vals[2]), dtype), requires_grad)
+    return _finish(_place(_C._arange(float(vals[0]), float(vals[1]), float(vals[2]), dtype), dev), requires_grad)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
-    _check_device(device)
-    return _finish(_C._linspace(float(start), float(end), steps, dtype or _C._get_default_dtype()), requires_grad)
+    dev = _target(device)
+    return _finish(_place(_C._linspace(float(start), float(end), steps, dtype or _C._get_default_dtype()), dev), requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
-    _check_device(device)
-    return _finish(_C._eye(n, n if m is None else m, dtype or _C._get_default_dtype()), requires_grad)
+    dev = _target(device)
+    return _finish(_place(_C._eye(n, n if m is None else m, dtype or _C._get_default_dtype()), dev), requires_grad)
 
 
 # --- random
@@ -242,6 +267,8 @@ def _nondeterministic_seed():
 def manual_seed(seed):
     seed = _seed_value(seed)
     _C._manual_seed(None, seed)
+    from . import cuda  # torch.manual_seed seeds every CUDA device too
+    cuda.manual_seed_all(seed)
     return default_generator
 
 
@@ -268,33 +295,35 @@ def _gen(generator):
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    _check_device(device)
-    t = _C._empty(_size(size), dtype or _C._get_default_dtype())
+    t = _place(_C._empty(_size(size), dtype or _C._get_default_dtype()), _target(device))
     _C._uniform_(t, 0.0, 1.0, _gen(generator))
     return _finish(t, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    _check_device(device)
-    t = _C._empty(_size(size), dtype or _C._get_default_dtype())
+    t = _place(_C._empty(_size(size), dtype or _C._get_default_dtype()), _target(device))
     _C._normal_(t, 0.0, 1.0, _gen(generator))
     return _finish(t, requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    _check_device(device)
+    dev = _target(device)
     if size is None:
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    t = _C._empty(list(size), dtype or _C.int64)
+    t = _place(_C._empty(list(size), dtype or _C.int64), dev)
     _C._random_(t, low, high, _gen(generator))
     return _finish(t, requires_grad)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    _check_device(device)
-    t = _C._randperm(n, _gen(generator))
+    dev = _target(device)
+    gen = _gen(generator)
+    if dev is not None and generator is None:  # the device's own generator, then one copy over
+        from . import cuda
+        gen = _C._cuda_generator(cuda._index(dev))
+    t = _place(_C._randperm(n, gen), dev)
     return t if dtype is None else t.to(dtype)
 
 
@@ -305,13 +334,13 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         shape = (m if m is not None else s).shape
         z = randn(list(shape), generator=generator, dtype=(m if m is not None else s).dtype)
         return z * std + mean
-    t = _C._empty(list(size), dtype or _C._get_default_dtype())
+    t = _place(_C._empty(list(size), dtype or _C._get_default_dtype()), _target(device))
     _C._normal_(t, float(mean), float(std), _gen(generator))
     return _finish(t, requires_grad)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
-    t = _C._empty(list(input.shape), input.dtype)
+    t = _place(_C._empty(list(input.shape), input.dtype), _target(input.device))
     _C._bernoulli_(t, input if p is None else p, _gen(generator))
     return t
 

@@ -35,7 +35,12 @@ class Tensor(_C.TensorBase):
     # --- printing
     def __repr__(self, *, tensor_contents=None):
         from . import _tensor_str
-        return _tensor_str.tensor_repr(self, default_dtype=str(_C._get_default_dtype()))
+        from . import _creation
+        dd = _creation._default_device
+        dd = "cpu" if dd is None else str(dd)
+        cur = _C._cuda_current_device() if self.device.type == "cuda" else 0
+        return _tensor_str.tensor_repr(self, default_dtype=str(_C._get_default_dtype()), default_device=dd,
+                                       current_cuda_device=cur)
 
     __str__ = __repr__
 
@@ -94,7 +99,8 @@ class Tensor(_C.TensorBase):
         return False
 
     def get_device(self):
-        return -1
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
 
     def is_inference(self):
         return _C._is_inference(self)
@@ -106,11 +112,14 @@ class Tensor(_C.TensorBase):
         return _C._item(self)
 
     def numpy(self, *, force=False):
+        if self.device.type != "cpu" and not force:
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
+                            "copy the tensor to host memory first.")
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         import numpy as np
         from ._numpy import to_numpy
-        return to_numpy(self.detach() if force else self)
+        return to_numpy(self.detach().cpu() if force else self)
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
@@ -145,19 +154,31 @@ class Tensor(_C.TensorBase):
         dtype = kwargs.get("dtype")
         copy = kwargs.get("copy", False)
         dev = kwargs.get("device")
+        non_blocking = kwargs.get("non_blocking", False)
         for a in args:
             if type(a) is type(_C.float32):
                 dtype = a
-            elif isinstance(a, (str, _device_cls)):
+            elif isinstance(a, (str, _device_cls, builtins.int)) and not isinstance(a, builtins.bool):
                 dev = a
             elif isinstance(a, _C.TensorBase):
-                dtype = a.dtype
-        if dev is not None and _device_cls(dev).type != "cpu":
-            from . import cuda
-            cuda._lazy_init()
+                dtype, dev = a.dtype, a.device
+            elif isinstance(a, builtins.bool):
+                non_blocking = a
+        t = self
+        if dev is not None:
+            t = self._to_device(dev, non_blocking)
+            copy = copy and t is self
         if dtype is None:
-            return _C._clone(self) if copy else self
-        return _C._to_dtype(self, dtype, copy)
+            return _C._clone(t) if copy else t
+        return _C._to_dtype(t, dtype, copy)
+
+    def _to_device(self, dev, non_blocking=False):
+        d = _device_cls(dev)
+        if d.type == "cpu":
+            return self if self.device.type == "cpu" else _C._to_device(self, False, -1, non_blocking)
+        from . import cuda
+        cuda._lazy_init(-1 if d.index is None else d.index)
+        return _C._to_device(self, True, -1 if d.index is None else d.index, non_blocking)
 
     def type(self, dtype=None):
         if dtype is None:
@@ -198,12 +219,15 @@ class Tensor(_C.TensorBase):
     def bool(self):
         return _C._to_dtype(self, _C.bool, False)
 
-    def cpu(self):
-        return self
+    def cpu(self, memory_format=None):
+        return self._to_device("cpu")
 
-    def cuda(self, device=None, non_blocking=False):
-        from . import cuda
-        cuda._lazy_init()
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        if device is None:
+            device = "cuda"
+        elif isinstance(device, builtins.int):
+            device = _device_cls("cuda", device)
+        return self._to_device(device, non_blocking)
 
     def clone(self, *, memory_format=None):
         return _C._clone(self)
@@ -492,23 +516,23 @@ class Tensor(_C.TensorBase):
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from ._creation import tensor
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from ._creation import zeros
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         from ._creation import ones
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         from ._creation import full
-        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         from ._creation import empty
-        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return empty(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
 
 def _gen(g):

@@ -80,7 +80,7 @@ class TorchPickler(pickle._Pickler):
                 raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
             key = self._keys[ident] = str(len(self._keys))
             self.storages[key] = t
-            self._refs[key] = _StorageRef(("storage", TorchGlobal("torch", STORAGE_NAMES[str(t.dtype)]), key, "cpu",
+            self._refs[key] = _StorageRef(("storage", TorchGlobal("torch", STORAGE_NAMES[str(t.dtype)]), key, str(t.device),
                                            nbytes // item))
         return self._refs[key]
 

@@ -63,6 +63,8 @@ def _archive_name(path):
 def _storage_view(t):
     """The whole storage of `t` as a read-only memoryview (no copy)."""
     import ctypes
+    if t.device.type != "cpu":  # device memory: the storage's bytes copied to the host
+        return memoryview(_C._storage_bytes(t))
     offset, _, _, ptr, nbytes = _C._meta(t)
     if nbytes == 0:
         return memoryview(b"")

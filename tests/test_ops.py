@@ -187,3 +187,48 @@ def test_errors(info):
         _, em = run(cm)
         assert et is not None, f"error case {k}: torch does not raise (the case is wrong)"
         same_error(em, et)
+
+
+def _cuda_leaves(leaves, requires_grad):
+    return [x.detach().cuda().requires_grad_(requires_grad and x.requires_grad) for x in leaves]
+
+
+@pytest.mark.parametrize("info,dtype", _params(OPS, lambda o: o.dtypes))
+def test_cuda_matches_cpu(info, dtype):
+    """Every sample run on cuda and compared with the same sample on the CPU: outputs and, for
+    differentiable ops, the gradients of every leaf under the same random upstream gradients."""
+    from _cuda_util import cpu_all, require_cuda
+    require_cuda()
+    rng = np.random.default_rng(5)
+    rg = info.grad and dtype in FLOAT
+    for s in info.samples(info.rng(dtype), dtype):
+        cl, args, kwargs = build(mag, s, dtype, requires_grad=rg, layout="step")
+        rc, ec = run(lambda: info.op(mag, *args, **kwargs))
+        gl = _cuda_leaves(cl, rg)
+        gargs, gkwargs = rebuild(s, gl, layout="step")
+        rg_, eg = run(lambda: info.op(mag, *gargs, **gkwargs))
+        if ec is not None or eg is not None:
+            assert ec is not None and eg is not None and type(ec) is type(eg), f"{s.name}: cpu {ec!r} vs cuda {eg!r}"
+            continue
+        for t in tensors_of(rg_):
+            assert t.device.type == "cuda", f"{s.name}: result on {t.device}"
+        compare(cpu_all(rg_), _as_torch(rc), info, f"{s.name}: cuda vs cpu")
+        outs_c = [t for t in tensors_of(rc) if t.requires_grad]
+        outs_g = [t for t in tensors_of(rg_) if t.requires_grad]
+        leaves_c = [x for x in cl if x.requires_grad]
+        if not rg or not outs_c or not leaves_c:
+            continue
+        ups = [rng.standard_normal(tuple(o.shape)) for o in outs_c]
+        gc, e1 = run(lambda: mag.autograd.grad(outs_c, leaves_c, [mag.from_numpy(u).to(o.dtype) for u, o in zip(ups, outs_c)],
+                                               allow_unused=True))
+        gg, e2 = run(lambda: mag.autograd.grad(outs_g, [x for x in gl if x.requires_grad],
+                                               [mag.from_numpy(u).to(o.dtype).cuda() for u, o in zip(ups, outs_g)],
+                                               allow_unused=True))
+        if e1 is not None or e2 is not None:
+            assert e1 is not None and e2 is not None and type(e1) is type(e2), f"{s.name}: backward cpu {e1!r} vs cuda {e2!r}"
+            continue
+        for k, (a, b) in enumerate(zip(gg, gc)):
+            assert (a is None) == (b is None), f"{s.name}: grad {k} None on one device only"
+            if a is not None:
+                assert a.device.type == "cuda", f"{s.name}: grad {k} on {a.device}"
+                compare(a.cpu(), _as_torch(b), info, f"{s.name}: grad of input {k}, cuda vs cpu")

@@ -41,6 +41,7 @@ MAG_FORMULA(slice);
 MAG_FORMULA(as_strided);
 MAG_FORMULA(identity);
 MAG_FORMULA(to_dtype);
+MAG_FORMULA(to_device);
 MAG_FORMULA(unbind);
 MAG_FORMULA(split);
 MAG_FORMULA(cat);

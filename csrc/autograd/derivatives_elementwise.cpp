@@ -199,7 +199,7 @@ TensorList where_bw(FnNode& n, const TensorList& g) {
 TensorList clamp_bw(FnNode& n, const TensorList& g) {
   // gradient passes where lo <= x <= hi (bounds inclusive, torch)
   Tensor x = n.sv(0);
-  Tensor mask = native::full(x.sizes(), Scalar::from_bool(true), DType::Bool);
+  Tensor mask = native::full(x.sizes(), Scalar::from_bool(true), DType::Bool, x.device());
   if (n.flag) mask = native::binary(BinaryOp::LogicalAnd, mask, cmp(BinaryOp::Ge, x, native::wrapped_scalar(n.scalars[0])));
   if (n.ints[0]) mask = native::binary(BinaryOp::LogicalAnd, mask, cmp(BinaryOp::Le, x, native::wrapped_scalar(n.scalars[1])));
   return {ag::where(mask, g[0], native::zeros_like(g[0]))};
@@ -207,7 +207,7 @@ TensorList clamp_bw(FnNode& n, const TensorList& g) {
 
 TensorList clamp_tensor_bw(FnNode& n, const TensorList& g) {
   Tensor x = n.sv(0), lo = n.sv(1), hi = n.sv(2);
-  Tensor mask = native::full(x.sizes(), Scalar::from_bool(true), DType::Bool);
+  Tensor mask = native::full(x.sizes(), Scalar::from_bool(true), DType::Bool, x.device());
   if (lo.defined()) mask = native::binary(BinaryOp::LogicalAnd, mask, cmp(BinaryOp::Ge, x, lo));
   if (hi.defined()) mask = native::binary(BinaryOp::LogicalAnd, mask, cmp(BinaryOp::Le, x, hi));
   Tensor z = native::zeros_like(g[0]);

@@ -38,7 +38,7 @@ TensorList prod_bw(FnNode& n, const TensorList& g) {
   Tensor ge = expand_reduced(g[0], n.shapes[0], dims, n.flag);
   Tensor re = expand_reduced(res, n.shapes[0], dims, n.flag);
   Tensor any_zero = native::all_any(cmp(BinaryOp::Eq, x, Si(0)), {}, false, false);
-  if (!*any_zero.data_as<bool>()) return {mul(ge, div(re, x))};
+  if (!*host_readable(any_zero).data_as<bool>()) return {mul(ge, div(re, x))};
   if (!dims.empty() && x.dim() > 1) {
     // per slice: no zero -> result / x; one zero -> product of the non-zeros at the zero, else 0;
     // two or more zeros -> 0 (torch's prod_safe_zeros_backward gives the same values)
@@ -164,7 +164,7 @@ TensorList cumsum_bw(FnNode& n, const TensorList& g) {
   int64_t dim = n.ints[0];
   if (g[0].dim() == 0) return {g[0]};
   int64_t N = g[0].sizes()[dim];
-  Tensor idx = native::arange((double)N - 1, -1, -1, DType::Int64);
+  Tensor idx = to_device(native::arange((double)N - 1, -1, -1, DType::Int64), g[0].device());
   Tensor rev = ag::index_select(g[0], dim, idx);
   return {ag::index_select(ag::cumsum(rev, dim, std::nullopt), dim, idx)};
 }

@@ -23,7 +23,7 @@ TensorList squeeze_bw(FnNode& n, const TensorList& g) { return {reshape(g[0], n.
 
 TensorList select_bw(FnNode& n, const TensorList& g) {
   Tensor z = native::zeros(n.shapes[0], g[0].dtype(), g[0].device());
-  Tensor idx = native::scalar_tensor(Scalar::from_int(n.ints[1]), DType::Int64);
+  Tensor idx = native::scalar_tensor(Scalar::from_int(n.ints[1]), DType::Int64, g[0].device());
   return {ag::index_add(z, n.ints[0], native::reshape(idx, Shape{1}), ag::unsqueeze(g[0], n.ints[0]))};
 }
 
@@ -32,6 +32,7 @@ TensorList slice_bw(FnNode& n, const TensorList& g) {
   int64_t len = g[0].sizes()[dim];
   Tensor idx = native::arange((double)start, (double)(start + len * step), (double)step, DType::Int64);
   if (idx.numel() > len) idx = native::slice(idx, 0, 0, len, 1);
+  idx = to_device(idx, g[0].device());
   Tensor z = native::zeros(n.shapes[0], g[0].dtype(), g[0].device());
   return {ag::index_add(z, dim, idx, g[0])};
 }
@@ -40,7 +41,7 @@ TensorList as_strided_bw(FnNode& n, const TensorList& g) {
   // scatter-add the gradient through the same geometry into a zero buffer of the input
   Shape in_sizes = n.shapes[0];
   Tensor z = native::zeros(Shape{n.ints[0]}, g[0].dtype(), g[0].device());  // storage-sized
-  Tensor idx = native::arange(0, (double)n.ints[0], 1, DType::Int64);
+  Tensor idx = to_device(native::arange(0, (double)n.ints[0], 1, DType::Int64), g[0].device());
   Tensor pos = native::as_strided(idx, n.shapes[1], n.shapes[2], n.ints[1]);
   Tensor flat_pos = native::reshape(native::contiguous(pos), Shape{pos.numel()});
   Tensor acc = ag::index_add(z, 0, flat_pos, reshape(g[0], Shape{g[0].numel()}));
@@ -52,6 +53,16 @@ TensorList as_strided_bw(FnNode& n, const TensorList& g) {
 
 TensorList identity_bw(FnNode&, const TensorList& g) { return {g[0]}; }
 TensorList to_dtype_bw(FnNode& n, const TensorList& g) { return {ag::to_dtype(g[0], n.dtype_arg)}; }
+// ints = {device type, index} of the source: the gradient goes back there
+TensorList to_device_bw(FnNode& n, const TensorList& g) {
+  return {ag::to_device(g[0], Device{(DeviceType)n.ints[0], (int8_t)n.ints[1]}, false)};
+}
+
+// the device of the gradients that exist (missing ones become zeros there)
+static Device grads_device(const TensorList& g) {
+  for (const auto& t : g) if (t.defined()) return t.device();
+  return Device();
+}
 
 TensorList unbind_bw(FnNode& n, const TensorList& g) {
   int64_t dim = n.ints[0];
@@ -60,7 +71,7 @@ TensorList unbind_bw(FnNode& n, const TensorList& g) {
   Shape part_sizes = full;
   part_sizes.erase(dim);
   for (size_t i = 0; i < g.size(); ++i)
-    parts.push_back(g[i].defined() ? g[i] : native::zeros(part_sizes, n.dtype_arg));
+    parts.push_back(g[i].defined() ? g[i] : native::zeros(part_sizes, n.dtype_arg, grads_device(g)));
   return {ag::stack(parts, dim)};
 }
 
@@ -71,7 +82,7 @@ TensorList split_bw(FnNode& n, const TensorList& g) {
   for (size_t i = 0; i < g.size(); ++i) {
     if (g[i].defined()) { parts.push_back(g[i]); continue; }
     Shape s = full; s[dim] = n.ints[1 + i];
-    parts.push_back(native::zeros(s, n.dtype_arg));
+    parts.push_back(native::zeros(s, n.dtype_arg, grads_device(g)));
   }
   return {ag::cat(parts, dim)};
 }
@@ -118,7 +129,7 @@ TensorList scatter_bw(FnNode& n, const TensorList& g) {
   Tensor idx = n.sv(0);
   int64_t dim = n.ints[0];
   Tensor gself, gsrc;
-  if (n.needs_grad(0)) gself = n.flag ? g[0] : ag::scatter(g[0], dim, idx, native::zeros(idx.sizes(), g[0].dtype()), false);
+  if (n.needs_grad(0)) gself = n.flag ? g[0] : ag::scatter(g[0], dim, idx, native::zeros(idx.sizes(), g[0].dtype(), g[0].device()), false);
   if (n.needs_grad(1)) gsrc = ag::gather(g[0], dim, idx);
   return {gself, gsrc};
 }

@@ -20,7 +20,7 @@ struct ReadyCmp {
 bool has_nan(const Tensor& t) {
   if (!is_floating(t.dtype())) return false;
   Tensor r = native::all_any(native::binary(BinaryOp::Ne, t, t), {}, false, false);
-  return *r.data_as<bool>();
+  return *host_readable(r).data_as<bool>();
 }
 
 Tensor validate_grad(Node& producer, size_t i, const Edge& e, Tensor g) {
@@ -36,6 +36,7 @@ Tensor validate_grad(Node& producer, size_t i, const Edge& e, Tensor g) {
     g = ag::sum_to(g, m.sizes);
   }
   if (g.dtype() != m.dtype && is_floating(m.dtype)) g = ag::to_dtype(g, m.dtype);
+  if (g.device() != m.device) g = ag::to_device(g, m.device, false);  // as torch: onto the input's device
   return g;
 }
 

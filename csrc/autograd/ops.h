@@ -56,6 +56,8 @@ Tensor as_strided(const Tensor& a, const Shape& sizes, const Shape& strides, int
 Tensor clone(const Tensor& a);
 Tensor contiguous(const Tensor& a);
 Tensor to_dtype(const Tensor& a, DType dtype, bool copy = false);
+// a copy on another device (ToCopyBackward0, as torch's _to_copy); a itself if already there
+Tensor to_device(const Tensor& a, Device device, bool non_blocking);
 Tensor detach(const Tensor& a);
 TensorList unbind(const Tensor& a, int64_t dim);
 TensorList split(const Tensor& a, const std::vector<int64_t>& sizes, int64_t dim, bool with_sizes = false);  // SplitBackward0/SplitWithSizes

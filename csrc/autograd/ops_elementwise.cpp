@@ -355,7 +355,7 @@ void inplace_fill(const Tensor& self, const Tensor& value) {
     r = expand(to_dtype(value, self.dtype()), self.sizes().vec());
     r = clone(r);
   } else {
-    r = native::full(self.sizes(), Scalar::from_int(0), self.dtype());
+    r = native::full(self.sizes(), Scalar::from_int(0), self.dtype(), self.device());
     native::copy_(r, value);
     auto n = make_fn_node("FillBackward0", deriv::fill_bw, {&alias});
     set_history(r, n);

@@ -201,7 +201,8 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   int64_t N = batched ? logp.sizes()[0] : 1, C = logp.sizes()[logp.dim() - 1];
   MAG_CHECK(target.numel() == N, "Expected input batch_size (", N, ") to match target batch_size (", target.numel(), ").");
   Tensor t = native::contiguous(native::reshape(target, Shape{N}));
-  const int64_t* tp = t.data_as<int64_t>();
+  Tensor t_host = host_readable(t);  // the bounds check reads targets on the host
+  const int64_t* tp = t_host.data_as<int64_t>();
   for (int64_t i = 0; i < N; ++i)
     if (tp[i] != ignore_index && (tp[i] < 0 || tp[i] >= C)) MAG_THROW(Index, "Target ", tp[i], " is out of bounds.");
   Tensor lp = native::reshape(logp, Shape{N, C});
@@ -212,7 +213,8 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   w = native::where(valid, w, native::zeros_like(w));
   Tensor losses = native::unary(UnaryOp::Neg, native::binary(BinaryOp::Mul, picked, w));
   Tensor total_w, out;
-  if (reduction != 0 && batched && (losses.dtype() == DType::Float32 || losses.dtype() == DType::Float64)) {
+  if (reduction != 0 && batched && losses.device().is_cpu() &&
+      (losses.dtype() == DType::Float32 || losses.dtype() == DType::Float64)) {
     out = nll_cascade_reduce(losses, w, tp, ignore_index, weight.defined(), reduction == 1, total_w);
   } else {
     total_w = native::sum(w, {}, false);

@@ -128,6 +128,17 @@ Tensor contiguous(const Tensor& a) {
   return clone(a);
 }
 
+Tensor to_device(const Tensor& a, Device device, bool non_blocking) {
+  Tensor out = mag::to_device(a, device, non_blocking);
+  if (out.is_same(a)) return a;
+  if (is_floating(a.dtype()) && needs({&a})) {
+    auto n = make_fn_node("ToCopyBackward0", deriv::to_device_bw, {&a});
+    n->ints = {(int64_t)a.device().type, (int64_t)a.device().index};
+    set_history(out, n);
+  }
+  return out;
+}
+
 Tensor to_dtype(const Tensor& a, DType dtype, bool copy) {
   if (a.dtype() == dtype && !copy) return a;
   Tensor out = native::to_dtype(a, dtype, true);

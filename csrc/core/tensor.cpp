@@ -6,6 +6,7 @@
 #include <new>
 #include <vector>
 #include "autograd/node.h"
+#include "core/cuda_backend.h"
 #include "core/pool.h"
 
 namespace mag {
@@ -105,7 +106,7 @@ static void* cpu_alloc(size_t nbytes, size_t& rounded) {
 }
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
-  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
+  if (!device.is_cpu()) return cuda_storage(nbytes, device);
   auto s = std::make_shared<Storage>();
   size_t n;
   s->data = cpu_alloc(nbytes, n);
@@ -130,7 +131,11 @@ struct StorageBlock {
 }  // namespace
 
 static void fresh_storage(TensorImpl& impl, size_t nbytes, Device device) {
-  MAG_CHECK(device.is_cpu(), "device ", device_str(device), " is not available in this build");
+  if (!device.is_cpu()) {  // device memory: its own storage, a separate version counter
+    impl.storage = cuda_storage(nbytes, device);
+    impl.version = std::make_shared<VersionCounter>();
+    return;
+  }
   auto block = pool::make<StorageBlock>();
   Storage& st = block->storage;
   if (nbytes <= kInlineBytes) {
@@ -208,6 +213,7 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
   impl->strides = contiguous_strides(sizes);
   impl->refresh_numel();
   impl->dtype = dtype;
+  if (!device.is_cpu()) device = resolve_cuda_device(device);  // "cuda" means the current device
   impl->device = device;
   fresh_storage(*impl, (size_t)impl->numel * itemsize(dtype), device);
   if (t_inference_mode) impl->ext().is_inference = true;

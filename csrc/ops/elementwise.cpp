@@ -1,6 +1,7 @@
 // elementwise.cpp (ops): type promotion (torch's result_type with wrapped numbers),
 // broadcasting, and the elementwise / copy / fill / creation ops.
 #include <cmath>
+#include "core/cuda_backend.h"
 #include "ops/native.h"
 
 namespace mag {
@@ -99,18 +100,30 @@ Tensor clone(const Tensor& a) {
   return out;
 }
 
+// A 0-d CPU tensor (a Python number, or a scalar tensor) may meet a tensor of any device.
+static bool cpu_scalar(const Tensor& t) { return t.impl()->is_wrapped_number || (t.dim() == 0 && t.device().is_cpu()); }
+
 static void check_same_device(const Tensor& a, const Tensor& b) {
-  if (a.device() != b.device() && !b.impl()->is_wrapped_number && !a.impl()->is_wrapped_number &&
-      !(b.dim() == 0 && b.device().is_cpu()))
+  if (a.device() != b.device() && !cpu_scalar(a) && !cpu_scalar(b))
     MAG_THROW(Runtime, "Expected all tensors to be on the same device, but found at least two devices, ",
               device_str(a.device()), " and ", device_str(b.device()), "!");
 }
+
+// The device of a result: a's, unless a is a CPU scalar beside a tensor on another device.
+static Device result_device(const Tensor& a, const Tensor& b) {
+  return a.device() != b.device() && cpu_scalar(a) ? b.device() : a.device();
+}
+
+// A CPU scalar operand brought to the kernel's device (one tiny copy; other mixes were rejected).
+static Tensor on_device(const Tensor& t, Device d) { return t.device() == d ? t : to_device(t, d); }
 
 void copy_(const Tensor& dst, const Tensor& src) {
   Tensor s = expand_to(src, broadcast_shapes(dst.sizes(), src.sizes()));
   if (s.sizes() != dst.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(dst.sizes()),
               " doesn't match the broadcast shape ", shape_str(s.sizes()));
+  // across devices: bring the source's values over first (torch's copy_ does the same)
+  if (s.device() != dst.device()) s = to_device(s, dst.device());
   // overlapping source and destination: copy through a temporary
   if (s.impl()->storage == dst.impl()->storage && !(s.offset() == dst.offset() && s.strides() == dst.strides()))
     s = clone(s);
@@ -185,8 +198,9 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   check_binary_dtypes(op, ct);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes());
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
-  Tensor out = empty(shape, out_dt, a.impl()->is_wrapped_number ? b.device() : a.device());
-  Tensor ea = expand_to(to_dtype(a, ct), shape), eb = expand_to(to_dtype(b, ct), shape);
+  Tensor out = empty(shape, out_dt, a.impl()->is_wrapped_number ? b.device() : result_device(a, b));
+  Tensor ea = expand_to(on_device(to_dtype(a, ct), out.device()), shape);
+  Tensor eb = expand_to(on_device(to_dtype(b, ct), out.device()), shape);
   kernels_for(out.device()).binary(op, out, ea, eb, alpha);
   return out;
 }
@@ -215,7 +229,10 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   if (shape != self.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
               shape_str(shape));
-  Tensor eo = expand_to(to_dtype(other, ct), shape);
+  if (self.device() != other.device() && cpu_scalar(self) && !cpu_scalar(other))
+    MAG_THROW(Runtime, "Expected all tensors to be on the same device, but found at least two devices, ",
+              device_str(other.device()), " and ", device_str(self.device()), "!");
+  Tensor eo = expand_to(on_device(to_dtype(other, ct), self.device()), shape);
   if (eo.impl()->storage == self.impl()->storage && !eo.is_same(self)) eo = clone(eo);
   if (ct == self.dtype() && out_dt == ct) {
     kernels_for(self.device()).binary(op, self, self, eo, alpha);
@@ -248,9 +265,11 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
             scalar_type_name(cond.dtype()));
   DType rt = result_type(a, b);
   Shape shape = broadcast_shapes(cond.sizes(), broadcast_shapes(a.sizes(), b.sizes()));
-  Tensor out = empty(shape, rt, cond.device());
-  kernels_for(out.device()).where(out, expand_to(cond, shape), expand_to(to_dtype(a, rt), shape),
-                                  expand_to(to_dtype(b, rt), shape));
+  Device dev = cond.device();
+  if (cpu_scalar(cond)) dev = !cpu_scalar(a) ? a.device() : b.device();
+  Tensor out = empty(shape, rt, dev);
+  auto prep = [&](const Tensor& t) { return expand_to(cpu_scalar(t) ? on_device(t, dev) : t, shape); };
+  kernels_for(out.device()).where(out, prep(cond), prep(to_dtype(a, rt)), prep(to_dtype(b, rt)));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <tuple>
+#include "core/cuda_backend.h"
 #include "kernels/kernels.h"
 
 namespace mag {

@@ -264,7 +264,8 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
   // validate every index even when the result is empty (torch does; the kernel may not run)
   int64_t size = a.dim() ? a.sizes()[d] : 1, n = index.numel();
   MAG_CHECK(size > 0 || n == 0, "index_select(): self indexing axis dim should be positive");
-  const int64_t* ix = index.data_as<int64_t>();
+  Tensor index_host = host_readable(index);  // validated on the host, whatever the device
+  const int64_t* ix = index_host.data_as<int64_t>();
   int64_t ixs = index.dim() ? index.strides()[0] : 0;
   bool empty_out = shape_numel(sizes) == 0;  // torch words the error per path
   for (int64_t i = 0; i < n; ++i) {
@@ -274,6 +275,8 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
     MAG_THROW(Index, "index out of range in self");
   }
   Tensor out = empty(sizes, a.dtype(), a.device());
+  // a CPU index may select from a tensor on a GPU (as torch's indexing allows): moved over once
+  if (index.device().is_cpu() && !a.device().is_cpu()) index = to_device(index, a.device());
   if (out.numel()) kernels_for(a.device()).index_select(out, a, d, index);
   return out;
 }
@@ -282,6 +285,7 @@ Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index_in, const 
   Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, self.dim());
   Tensor out = clone(self);
+  if (index.device().is_cpu() && !self.device().is_cpu()) index = to_device(index, self.device());
   if (src.numel()) kernels_for(self.device()).index_add(out, d, index, to_dtype(src, self.dtype()));
   return out;
 }
@@ -306,6 +310,7 @@ Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tenso
 }
 
 Tensor nonzero(const Tensor& a) {
+  if (!a.device().is_cpu()) return to_device(nonzero(host_readable(a)), a.device());  // a data-dependent shape
   Tensor c = contiguous(to_dtype(a, DType::Bool));
   const bool* p = c.data_as<bool>();
   int64_t n = 0;

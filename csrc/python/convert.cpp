@@ -112,7 +112,7 @@ bool to_scalar(PyObject* o, Scalar& s) {
   if (is_tensor(o)) {
     const Tensor& t = unwrap(o);
     if (t.numel() == 1) {
-      Tensor c = native::to_dtype(native::contiguous(t), is_floating(t.dtype()) ? DType::Float64 : (t.dtype() == DType::Bool ? DType::Bool : DType::Int64));
+      Tensor c = native::to_dtype(native::contiguous(host_readable(t)), is_floating(t.dtype()) ? DType::Float64 : (t.dtype() == DType::Bool ? DType::Bool : DType::Int64));
       if (c.dtype() == DType::Float64) s = Scalar::from_double(*c.data_as<double>());
       else if (c.dtype() == DType::Bool) s = Scalar::from_bool(*c.data_as<bool>());
       else s = Scalar::from_int(*c.data_as<int64_t>());

@@ -440,7 +440,7 @@ FN(f_array_info) {
 FN(f_tolist) {
   A; Tensor x; if (!a.check(1, "_tolist") || !T(a[0], x)) return nullptr;
   MAG_TRY
-  Tensor c = native::contiguous(x);
+  Tensor c = native::contiguous(host_readable(x));
   int64_t n = c.numel();
   PyObject* flat = PyList_New(n);
   for (int64_t i = 0; i < n; ++i) {
@@ -494,7 +494,16 @@ FN(f_same_storage) { A; Tensor x, y; if (!a.check(2, "_same_storage") || !T(a[0]
   return PyBool_FromLong(x.impl()->storage == y.impl()->storage); }
 FN(f_storage_bytes) {
   A; Tensor x; if (!a.check(1, "_storage_bytes") || !T(a[0], x)) return nullptr;
-  return PyBytes_FromStringAndSize((const char*)x.impl()->storage->data, (Py_ssize_t)x.impl()->storage->nbytes);
+  MAG_TRY
+  const Storage& st = *x.impl()->storage;
+  if (!st.device.is_cpu()) {  // the whole device storage, copied to the host (torch.save)
+    PyObject* b = PyBytes_FromStringAndSize(nullptr, (Py_ssize_t)st.nbytes);
+    if (b && st.nbytes)
+      require_cuda(st.device.index).memcpy(PyBytes_AS_STRING(b), st.data, st.nbytes, CopyKind::DeviceToHost, false, st.device.index);
+    return b;
+  }
+  return PyBytes_FromStringAndSize((const char*)st.data, (Py_ssize_t)st.nbytes);
+  MAG_CATCH(nullptr)
 }
 
 // --- random
@@ -527,13 +536,27 @@ FN(f_set_rng_state) { A; if (!a.check(2, "_set_rng_state")) return nullptr; CPUG
   if (!ok) { PyErr_SetString(PyExc_RuntimeError, "Invalid mt19937 state"); return nullptr; }
   return none(); }
 
+// The generator a random op uses: the given one, else the default generator of the tensor's
+// device (CUDA tensors draw from their device's generator, torch.cuda.manual_seed seeds it).
+CPUGenerator& cuda_default_generator(int index);
+static CPUGenerator* gen_for(PyObject* g, PyObject* tobj) {
+  if (g == Py_None && is_tensor(tobj) && !unwrap(tobj).device().is_cpu())
+    return &cuda_default_generator(unwrap(tobj).device().index);
+  return gen_ptr(g);
+}
+
 // fill helpers: contiguous tensors are filled in place; others in memory order (via a stride-sorted permutation)
 template <typename F>
 static PyObject* random_fill(PyObject* tobj, F&& fill) {
   MAG_TRY
   const Tensor& t = unwrap(tobj);
   check_inplace(t);
-  if (t.is_contiguous()) fill(t.data(), t.numel(), t.numel() >= 16);
+  if (!t.device().is_cpu()) {
+    // CUDA: the values are drawn on the host (from the device's generator) and copied over
+    Tensor tmp = empty(t.sizes(), t.dtype());
+    fill(tmp.data(), tmp.numel(), tmp.numel() >= 16);
+    native::copy_(t, tmp);
+  } else if (t.is_contiguous()) fill(t.data(), t.numel(), t.numel() >= 16);
   else {
     // torch visits a non-contiguous output in memory order: permute dims by stride first
     std::vector<int64_t> perm(t.dim());
@@ -554,13 +577,13 @@ static PyObject* random_fill(PyObject* tobj, F&& fill) {
   MAG_CATCH(nullptr)
 }
 FN(f_uniform_) { A; Tensor x; double lo, hi; if (!a.check(4, "_uniform_") || !T(a[0], x) || !D(a[1], lo) || !D(a[2], hi)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[3]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[3], a[0]); if (!g) return nullptr;
   return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_uniform(*g, x.dtype(), p, n, lo, hi); }); }
 FN(f_normal_) { A; Tensor x; double m, s; if (!a.check(4, "_normal_") || !T(a[0], x) || !D(a[1], m) || !D(a[2], s)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[3]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[3], a[0]); if (!g) return nullptr;
   return random_fill(a[0], [&](void* p, int64_t n, bool vec) { fill_normal(*g, x.dtype(), p, n, m, s, vec); }); }
 FN(f_random_) { A; Tensor x; int64_t lo; if (!a.check(4, "_random_") || !T(a[0], x) || !I(a[1], lo)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[3]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[3], a[0]); if (!g) return nullptr;
   if (a[2] == Py_None) return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_default(*g, x.dtype(), p, n); });
   // 'to' is exclusive and may be 2**63 (random_(from, None) on int64), so the range is taken in Python ints
   PyObject* diff = PyNumber_Subtract(a[2], a[1]); if (!diff) return nullptr;
@@ -572,20 +595,20 @@ FN(f_random_) { A; Tensor x; int64_t lo; if (!a.check(4, "_random_") || !T(a[0],
   if (range == (uint64_t)-1 && PyErr_Occurred()) return nullptr;
   return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, lo, range); }); }
 FN(f_random_full) { A; Tensor x; if (!a.check(2, "_random_full") || !T(a[0], x)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[1]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[1], a[0]); if (!g) return nullptr;
   // random_(-2**63, None): the whole 64-bit range (range 0 means 2**64)
   return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_random_from_to(*g, x.dtype(), p, n, INT64_MIN, 0); }); }
 FN(f_bernoulli_) { A; Tensor x; if (!a.check(3, "_bernoulli_") || !T(a[0], x)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[2]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[2], a[0]); if (!g) return nullptr;
   if (is_tensor(a[1])) {
-    Tensor p = native::contiguous(native::expand_to(unwrap(a[1]), x.sizes()));
+    Tensor p = native::contiguous(host_readable(native::expand_to(unwrap(a[1]), x.sizes())));
     return random_fill(a[0], [&](void* out, int64_t n, bool) { fill_bernoulli_tensor(*g, x.dtype(), out, p.dtype(), p.data(), n); });
   }
   double p; if (!D(a[1], p)) return nullptr;
   if (!(p >= 0 && p <= 1)) { PyErr_Format(PyExc_RuntimeError, "bernoulli_ expects p to be in [0, 1], but got p=%g", p); return nullptr; }
   return random_fill(a[0], [&](void* out, int64_t n, bool) { fill_bernoulli_scalar(*g, x.dtype(), out, n, p); }); }
 FN(f_exponential_) { A; Tensor x; double l; if (!a.check(3, "_exponential_") || !T(a[0], x) || !D(a[1], l)) return nullptr;
-  CPUGenerator* g = gen_ptr(a[2]); if (!g) return nullptr;
+  CPUGenerator* g = gen_for(a[2], a[0]); if (!g) return nullptr;
   return random_fill(a[0], [&](void* p, int64_t n, bool) { fill_exponential(*g, x.dtype(), p, n, l); }); }
 FN(f_randperm) { A; int64_t n; if (!a.check(2, "_randperm") || !I(a[0], n)) return nullptr;
   CPUGenerator* g = gen_ptr(a[1]); if (!g) return nullptr;

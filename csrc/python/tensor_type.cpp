@@ -120,7 +120,7 @@ static PyObject* nb_matmul(PyObject* a, PyObject* b) {
 }
 
 PyObject* item_of(const Tensor& t) {
-  Tensor c = native::contiguous(t);
+  Tensor c = native::contiguous(host_readable(t));
   switch (c.dtype()) {
     case DType::Bool: return PyBool_FromLong(*c.data_as<bool>());
     case DType::Float32: return PyFloat_FromDouble(*c.data_as<float>());
@@ -217,6 +217,9 @@ static Py_hash_t tensor_hash(PyObject* self) { return _Py_HashPointer(self); }
 static PyObject* get_shape(PyObject* self, void*) { return size_to_py(unwrap(self).sizes()); }
 static PyObject* get_dtype(PyObject* self, void*) { return dtype_obj(unwrap(self).dtype()); }
 static PyObject* get_device(PyObject* self, void*) {
+  Device d = unwrap(self).device();
+  if (!d.is_cpu() && cpu_device)  // torch.device('cuda', index), from the class of the cached cpu device
+    return PyObject_CallFunction((PyObject*)Py_TYPE(cpu_device), "si", "cuda", (int)d.index);
   if (cpu_device) { Py_INCREF(cpu_device); return cpu_device; }
   return PyUnicode_FromString("cpu");
 }
@@ -295,6 +298,7 @@ static PyObject* get_retains_grad(PyObject* self, void*) {
   const Tensor& t = unwrap(self);
   return PyBool_FromLong(t.impl()->extra && t.impl()->extra->retains_grad);
 }
+static PyObject* get_is_cpu(PyObject* self, void*) { return PyBool_FromLong(unwrap(self).device().is_cpu()); }
 static PyObject* get_is_cuda(PyObject* self, void*) { return PyBool_FromLong(!unwrap(self).device().is_cpu()); }
 static PyObject* get_false(PyObject*, void*) { Py_RETURN_FALSE; }
 static PyObject* get_true(PyObject*, void*) { Py_RETURN_TRUE; }
@@ -339,7 +343,7 @@ static PyGetSetDef tensor_getset[] = {
     {"is_quantized", get_false, nullptr, nullptr, nullptr},
     {"is_meta", get_false, nullptr, nullptr, nullptr},
     {"is_mps", get_false, nullptr, nullptr, nullptr},
-    {"is_cpu", get_true, nullptr, nullptr, nullptr},
+    {"is_cpu", get_is_cpu, nullptr, nullptr, nullptr},
     {"names", get_none, nullptr, nullptr, nullptr},
     {"T", get_T, nullptr, nullptr, nullptr},
     {"mT", get_mT, nullptr, nullptr, nullptr},
