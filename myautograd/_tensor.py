@@ -369,24 +369,11 @@ class Tensor(_C.TensorBase):
         from ._indexing import setitem
         setitem(self, idx, value)
 
-    # --- reflected / misc operators kept in Python (rare)
-    def __rsub__(self, other):
-        return _C._rsub(self, other, 1)
-
-    def __rtruediv__(self, other):
-        return _C._unary(U["Reciprocal"], self) * other
-
-    def __rpow__(self, other):
-        return _C._pow(other, self)
-
+    # --- reflected operators: `1 - x`, `2 / x`, `2 ** x`, `2 // x`, `2 % x` are handled by the
+    # C number slots; a Python __rsub__ etc. here would route every `x - y` through a slot
+    # wrapper, so only the rare reflected matmul stays in Python.
     def __rmatmul__(self, other):
         return _C._matmul(other, self)
-
-    def __rfloordiv__(self, other):
-        return _C._binary(B["FloorDivide"], other, self, 1)
-
-    def __rmod__(self, other):
-        return _C._binary(B["Remainder"], other, self, 1)
 
     __array_priority__ = 1000
 

@@ -175,19 +175,69 @@ static DType binary_compute_dtype(BinaryOp op, DType rt) {
   return rt;
 }
 
-static void check_binary_dtypes(BinaryOp op, DType ct) {
+// torch's per-op dtype checks, given the compute dtype and the operands' own dtypes
+// (b_number: b is a wrapped Python number, as in `t ** True`)
+static void check_binary_dtypes(BinaryOp op, DType ct, DType da, DType db, bool b_number = false) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
     MAG_THROW(NotImplemented, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
               "_cpu\" not implemented for '", scalar_type_name(ct), "'");
-  if (op == BinaryOp::Sub && ct == DType::Bool)
+  if (op == BinaryOp::Sub && da == DType::Bool && db == DType::Bool)  // torch's sub_check
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  if (op == BinaryOp::Sub && (da == DType::Bool || db == DType::Bool))
+    MAG_THROW(Runtime, "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  if (ct == DType::Bool && (op == BinaryOp::FloorDivide || op == BinaryOp::Remainder))
+    MAG_THROW(NotImplemented, op == BinaryOp::FloorDivide ? "\"div_floor_cpu\"" : "\"remainder_cpu\"",
+              " not implemented for 'Bool'");
+  // bool_tensor ** True computes (torch's tensor-scalar pow); every other all-bool pow does not
+  if (ct == DType::Bool && op == BinaryOp::Pow && !b_number)
+    MAG_THROW(NotImplemented, "\"pow\" not implemented for 'Bool'");
+}
+
+// Note [wrapped-number operand]: `x * 2`, `x + 1`, `1 - x`, `x > 0` with x a float32/float64
+// CPU tensor. torch's promotion leaves x's dtype unchanged, so the number is converted once to
+// that dtype (the same cast the copy kernel does) and handed to the kernel as a stride-0 view of
+// a per-thread one-element buffer: no result_type/broadcast/to_dtype/expand and no allocation
+// besides the result. The buffer is only read during the kernel call that receives it.
+template <typename To> static To wrapped_value(const Tensor& w) {
+  switch (w.dtype()) {
+    case DType::Float64: return static_cast<To>(*w.data_as<double>());
+    case DType::Int64: return static_cast<To>(*w.data_as<int64_t>());
+    default: return static_cast<To>(*w.data_as<bool>());
+  }
+}
+
+static bool fast_wrapped_operand(const Tensor& t, const Tensor& w) {
+  DType wd = w.dtype();
+  return w.impl()->is_wrapped_number && !t.impl()->is_wrapped_number && t.device().is_cpu() &&
+         (t.dtype() == DType::Float32 || t.dtype() == DType::Float64) &&
+         (wd == DType::Float64 || wd == DType::Int64 || wd == DType::Bool);
+}
+
+static const Tensor& broadcast_number(const Tensor& t, const Tensor& w) {
+  thread_local Tensor buf = empty(Shape{1}, DType::Float64);
+  TensorImpl* impl = buf.impl();
+  impl->dtype = t.dtype();
+  if (t.dtype() == DType::Float32) *buf.data_as<float>() = wrapped_value<float>(w);
+  else *buf.data_as<double>() = wrapped_value<double>(w);
+  impl->sizes = t.sizes();
+  impl->strides = Shape(t.sizes().size(), 0);
+  impl->numel = t.numel();
+  return buf;
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
+  if (fast_wrapped_operand(a, b) || fast_wrapped_operand(b, a)) {  // Note [wrapped-number operand]
+    const Tensor& t = a.impl()->is_wrapped_number ? b : a;
+    check_binary_dtypes(op, t.dtype(), a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
+    Tensor out = empty(t.sizes(), binary_kind(op) == 0 ? t.dtype() : DType::Bool, t.device());
+    if (&t == &a) kernels_for(out.device()).binary(op, out, a, broadcast_number(a, b), alpha);
+    else kernels_for(out.device()).binary(op, out, broadcast_number(b, a), b, alpha);
+    return out;
+  }
   // fast path: same dtype, shape and device, computed in that dtype (no casts, no broadcast)
   if (a.dtype() == b.dtype() && a.device() == b.device() && a.sizes() == b.sizes() &&
       binary_compute_dtype(op, a.dtype()) == a.dtype()) {
-    check_binary_dtypes(op, a.dtype());
+    check_binary_dtypes(op, a.dtype(), a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
     Tensor out = empty(a.sizes(), binary_kind(op) == 0 ? a.dtype() : DType::Bool, a.device());
     kernels_for(out.device()).binary(op, out, a, b, alpha);
     return out;
@@ -195,7 +245,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   check_same_device(a, b);
   DType rt = result_type(a, b);
   DType ct = binary_compute_dtype(op, rt);
-  check_binary_dtypes(op, ct);
+  check_binary_dtypes(op, ct, a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes());
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
   Tensor out = empty(shape, out_dt, a.impl()->is_wrapped_number ? b.device() : result_device(a, b));
@@ -206,12 +256,17 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
 }
 
 void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
+  if (binary_kind(op) == 0 && fast_wrapped_operand(self, other)) {  // p.mul_(0.9), x.add_(1)
+    check_binary_dtypes(op, self.dtype(), self.dtype(), other.dtype(), true);
+    kernels_for(self.device()).binary(op, self, self, broadcast_number(self, other), alpha);
+    return;
+  }
   // fast path (gradient accumulation, p.add_(g)): same dtype, shape and device, computed in
   // that dtype, no overlap between the operands' storages
   if (self.dtype() == other.dtype() && self.device() == other.device() && self.sizes() == other.sizes() &&
       binary_kind(op) == 0 && binary_compute_dtype(op, self.dtype()) == self.dtype() &&
       self.impl()->storage != other.impl()->storage) {
-    check_binary_dtypes(op, self.dtype());
+    check_binary_dtypes(op, self.dtype(), self.dtype(), other.dtype(), other.impl()->is_wrapped_number);
     kernels_for(self.device()).binary(op, self, self, other, alpha);
     return;
   }
@@ -224,7 +279,7 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   if ((is_floating(out_dt) && !is_floating(self.dtype())) || (out_dt != DType::Bool && self.dtype() == DType::Bool && binary_kind(op) == 0))
     MAG_THROW(Runtime, "result type ", scalar_type_name(out_dt), " can't be cast to the desired output type ",
               scalar_type_name(self.dtype()));
-  check_binary_dtypes(op, ct);
+  check_binary_dtypes(op, ct, self.dtype(), other.dtype(), other.impl()->is_wrapped_number);
   Shape shape = broadcast_shapes(self.sizes(), other.sizes());
   if (shape != self.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
@@ -245,17 +300,27 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
 
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   // tensor ** number keeps an integer tensor integer unless the exponent is a float
-  if (!is_floating(a.dtype()) && a.dtype() != DType::Bool && e.kind == Scalar::Int && e.i < 0)
+  if (!is_floating(a.dtype()) && e.kind == Scalar::Int && e.i < 0)
     MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
   // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x): (-inf) ** 0.5 is nan, not inf
   if (is_floating(a.dtype()) && e.kind == Scalar::Float && (e.d == 0.5 || e.d == -0.5))
     return unary(e.d > 0 ? UnaryOp::Sqrt : UnaryOp::Rsqrt, a);
-  // floating x ** 2 is x * x and x ** 1 a copy of x, as torch's pow kernel does (and without
-  // the wrapped-number promotion path, which leaves a floating dtype unchanged here)
+  // torch's pow_out: x ** 0 (or False) is filled with ones, x ** 1 (or True) copies x, in the
+  // promoted dtype (bool_tensor ** True stays bool)
+  double e0 = e.to_double();
+  if (e0 == 0.0 || e0 == 1.0) {
+    DType rt = result_type(a, wrapped_scalar(e));
+    if (e0 == 0.0) return full(a.sizes(), Scalar::from_int(1), rt, a.device());
+    return to_dtype(a, rt, /*copy=*/true);
+  }
+  // torch's pow kernel special-cases these floating exponents (bit-exact only this way):
+  // x ** 2 = x * x, x ** 3 = x * x * x, x ** -1 = 1 / x, x ** -2 = 1 / (x * x)
   if (is_floating(a.dtype()) && e.kind != Scalar::Bool) {
     double ed = e.to_double();
     if (ed == 2.0) return binary(BinaryOp::Mul, a, a);
-    if (ed == 1.0) return clone(a);
+    if (ed == 3.0) return binary(BinaryOp::Mul, binary(BinaryOp::Mul, a, a), a);
+    if (ed == -1.0) return unary(UnaryOp::Reciprocal, a);
+    if (ed == -2.0) return unary(UnaryOp::Reciprocal, binary(BinaryOp::Mul, a, a));
   }
   return binary(BinaryOp::Pow, a, wrapped_scalar(e));
 }
