@@ -81,6 +81,7 @@ void init_dtypes(PyObject* m);
 extern PyMethodDef function_defs[];
 PyMethodDef* fast_method_defs();    // hot Tensor methods (fast_paths.cpp)
 PyMethodDef* fast_function_defs();  // their torch.* function forms, as _C._fast_<name>
+PyMethodDef* fused_function_defs();  // fused nn / optim pieces (fused_functions.cpp)
 
 }  // namespace py
 }  // namespace mag

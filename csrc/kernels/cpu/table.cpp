@@ -9,6 +9,7 @@ static KernelTable make_cpu_table() {
   register_reduce(t);
   register_linalg(t);
   register_index(t);
+  register_rnn(t);
   return t;
 }
 
