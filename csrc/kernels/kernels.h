@@ -38,6 +38,19 @@ struct RnnLayerGrads {
   Tensor dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh;   // outgoing, preallocated; undefined = not needed
 };
 
+// One Adam/AdamW step of one parameter (kernels/cpu/optim.cpp), torch's single-tensor order.
+// Tensors contiguous, one float dtype, same numel; max_exp_avg_sq only with amsgrad. The
+// doubles are the Python-side scalars, rounded to the tensor dtype where torch's ops do.
+struct AdamStep {
+  Tensor param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq;
+  double decay = 1.0;          // decoupled: param *= 1 - lr * weight_decay
+  double weight_decay = 0.0;   // coupled: grad += weight_decay * param
+  bool decoupled = false, amsgrad = false, maximize = false;
+  double lerp_weight = 0.0;    // 1 - beta1
+  double beta2 = 0.0, sq_value = 0.0;  // exp_avg_sq * beta2 + (1 - beta2) * grad^2
+  double bias_correction2_sqrt = 1.0, eps = 0.0, neg_step_size = 0.0;
+};
+
 struct KernelTable {
   // out = op(in); in has the compute dtype, out the result dtype (same as in, or bool).
   void (*unary)(UnaryOp op, const Tensor& out, const Tensor& in);
@@ -67,6 +80,8 @@ struct KernelTable {
   // fills the defined outgoing gradients of `g` from the saved buffers of `l`
   void (*rnn_forward)(const RnnLayer& l);
   void (*rnn_backward)(const RnnLayer& l, const RnnLayerGrads& g);
+  // fused optimizer update of one parameter and its state, in place
+  void (*adam_step)(const AdamStep& a);
 };
 
 const KernelTable& kernels_for(Device d);

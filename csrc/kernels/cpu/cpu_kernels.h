@@ -8,6 +8,7 @@ void register_reduce(KernelTable& t);
 void register_linalg(KernelTable& t);
 void register_index(KernelTable& t);
 void register_rnn(KernelTable& t);
+void register_optim(KernelTable& t);
 // BLAS is dlopen'ed at first use from this path (set by the Python package at import).
 void set_blas_path(const std::string& path);
 // Row-major BLAS GEMM on contiguous float/double buffers (linalg.cpp): C = alpha op(A) op(B) + beta C

@@ -10,6 +10,7 @@ static KernelTable make_cpu_table() {
   register_linalg(t);
   register_index(t);
   register_rnn(t);
+  register_optim(t);
   return t;
 }
 
