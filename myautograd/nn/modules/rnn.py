@@ -167,8 +167,7 @@ class RNNBase(Module):
         N = input.shape[1]
         expected = (self.num_layers * ndir, N, self.hidden_size)
         if hx is None:
-            h0 = zeros(*expected, dtype=input.dtype)
-            c0 = zeros(*expected, dtype=input.dtype) if lstm else None
+            h0 = c0 = None  # every layer starts from one shared zero state (read only)
         elif lstm:
             h0, c0 = hx
             self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
@@ -180,11 +179,14 @@ class RNNBase(Module):
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         x = input
         hn, cn = [], []
+        zero = zeros(N, self.hidden_size, dtype=input.dtype) if hx is None else None
         for layer in range(self.num_layers):
             outs = []
             for d in range(ndir):
                 idx = layer * ndir + d
-                out, h, c = self._run_direction(x, h0[idx], c0[idx] if lstm else None, layer, d)
+                h = zero if hx is None else _C._select(h0, 0, idx)  # h0[idx] (SelectBackward0)
+                c = None if not lstm else zero if hx is None else _C._select(c0, 0, idx)
+                out, h, c = self._run_direction(x, h, c, layer, d)
                 outs.append(out)
                 hn.append(h)
                 cn.append(c)
