@@ -20,6 +20,9 @@ static const char* rnn_node_name(RnnMode mode, const Tensor& x) {
 TensorList rnn_layer(RnnMode mode, bool reverse, const Tensor& x, const Tensor& h0, const Tensor& c0,
                      const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   const bool lstm = mode == RnnMode::LSTM;
+  // the kernel is float32/float64; half and bfloat16 layers run composed (per-step ops)
+  if (x.dtype() == DType::Float16 || x.dtype() == DType::BFloat16)
+    return rnn_layer_composed(mode, reverse, x, h0, lstm ? c0 : Tensor(), w_ih, w_hh, b_ih, b_hh);
   RnnLayer l = native::rnn_layer_forward(mode, reverse, x, h0, c0, w_ih, w_hh, b_ih, b_hh);
   const Tensor& c0_used = lstm ? c0 : Tensor();
   if (compute_requires_grad({&x, &h0, &c0_used, &w_ih, &w_hh, &b_ih, &b_hh})) {

@@ -1,7 +1,9 @@
-"""Recurrent layers RNN/LSTM/GRU and the cells RNNCell/LSTMCell/GRUCell, composed from core
-ops. Parameter names, creation order and init (U(-1/sqrt(H), 1/sqrt(H)) over parameters())
-are torch's; gate rows are ordered i,f,g,o (LSTM) and r,z,n (GRU); cell arithmetic follows
-ATen's RNN.cpp (hy = (h - n) * z + n for GRU). proj_size is not supported."""
+"""Recurrent layers RNN/LSTM/GRU and the cells RNNCell/LSTMCell/GRUCell. Each layer and
+direction of RNN/LSTM/GRU is one fused native node (_C._rnn_layer: csrc/kernels/cpu/rnn.cpp);
+the cells are composed from core ops, as torch's CPU cells are. Parameter names, creation
+order and init (U(-1/sqrt(H), 1/sqrt(H)) over parameters()) are torch's; gate rows are ordered
+i,f,g,o (LSTM) and r,z,n (GRU); cell arithmetic follows ATen's RNN.cpp (hy = (h - n) * z + n
+for GRU). proj_size is not supported."""
 import math
 import numbers
 import warnings
@@ -37,14 +39,6 @@ def _gru_cell(gates_x, h, w_hh, b_hh):
 def _simple_cell(gates_x, h, w_hh, b_hh, relu):
     pre = F.linear(h, w_hh, b_hh) + gates_x
     return pre.relu() if relu else pre.tanh()
-
-
-def _step(mode, gx, h, c, w_hh, b_hh):
-    if mode == "LSTM":
-        return _lstm_cell(gx, h, c, w_hh, b_hh)
-    if mode == "GRU":
-        return _gru_cell(gx, h, w_hh, b_hh), None
-    return _simple_cell(gx, h, w_hh, b_hh, mode == "RNN_RELU"), None
 
 
 class RNNBase(Module):
