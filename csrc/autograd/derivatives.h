@@ -77,6 +77,8 @@ MAG_FORMULA(batch_norm);
 MAG_FORMULA(embedding);
 MAG_FORMULA(smooth_l1_loss);
 MAG_FORMULA(huber_loss);
+// derivatives_rnn.cpp
+MAG_FORMULA(rnn_layer);
 #undef MAG_FORMULA
 }  // namespace deriv
 }  // namespace mag

@@ -103,6 +103,14 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int reduction, double beta);
 Tensor huber_loss(const Tensor& input, const Tensor& target, int reduction, double delta);
 
+// ops_rnn.cpp: one layer, one direction of LSTM/GRU/RNN over x (T, N, I) as one fused node;
+// returns (output (T, N, H), h_n, c_n (LSTM; else undefined)). Biases may be undefined.
+TensorList rnn_layer(RnnMode mode, bool reverse, const Tensor& x, const Tensor& h0, const Tensor& c0,
+                     const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh);
+// the same layer composed of differentiable ops per step (the create_graph path)
+TensorList rnn_layer_composed(RnnMode mode, bool reverse, const Tensor& x, const Tensor& h0, const Tensor& c0,
+                              const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh);
+
 // in-place (check leaf rules, bump version, rebase history)
 void inplace_binary(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha = Scalar::from_int(1));
 void inplace_unary(UnaryOp op, const Tensor& self);

@@ -47,8 +47,11 @@ struct Checked {
     same_device({&o, &ix, &s}); base->scatter(o, d, ix, s, add);
   }
   static KernelTable table() {
-    return KernelTable{unary, binary, copy, fill, where, reduce, arg_reduce, bmm, cumsum,
-                       index_select, index_add, gather, scatter};
+    KernelTable t = *base;  // entries not listed here (fused layers, optimizer steps) pass through
+    t.unary = unary; t.binary = binary; t.copy = copy; t.fill = fill; t.where = where;
+    t.reduce = reduce; t.arg_reduce = arg_reduce; t.bmm = bmm; t.cumsum = cumsum;
+    t.index_select = index_select; t.index_add = index_add; t.gather = gather; t.scatter = scatter;
+    return t;
   }
 };
 template <int Slot> const KernelTable* Checked<Slot>::base = nullptr;

@@ -20,6 +20,37 @@ struct Scalar {
   int64_t to_int() const { return kind == Float ? (int64_t)d : i; }
 };
 
+// The fused recurrent layer: one layer, one direction, all time steps (kernels/cpu/rnn.cpp).
+// Gate rows: LSTM i,f,g,o; GRU r,z,n; RNN one. All tensors contiguous, one float dtype.
+enum class RnnMode : int8_t { LSTM = 0, GRU = 1, RnnTanh = 2, RnnRelu = 3 };
+struct RnnLayer {
+  RnnMode mode = RnnMode::LSTM;
+  bool reverse = false;  // run t = T-1 .. 0
+  Tensor x, h0, c0, w_ih, w_hh, b_ih, b_hh;  // x (T, N, I), h0/c0 (N, H); c0 LSTM only, biases optional
+  Tensor out, hy, cy;                        // (T, N, H), (N, H), (N, H)
+  // saved for backward, indexed by time t, gate-major per step: gates (T, 4H, N) holds LSTM
+  // i,f,g,o / GRU r,z,n,W_hn h+b_hn (activated), (T, H, N) RNN the step's output; cells (T, H, N)
+  // LSTM c_t; hprev (T, N, H) the h step t read
+  Tensor gates, cells, hprev;
+};
+struct RnnLayerGrads {
+  Tensor d_out, d_hy, d_cy;                          // incoming; any may be undefined (zero)
+  Tensor dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh;   // outgoing, preallocated; undefined = not needed
+};
+
+// One Adam/AdamW step of one parameter (kernels/cpu/optim.cpp), torch's single-tensor order.
+// Tensors contiguous, one float dtype, same numel; max_exp_avg_sq only with amsgrad. The
+// doubles are the Python-side scalars, rounded to the tensor dtype where torch's ops do.
+struct AdamStep {
+  Tensor param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq;
+  double decay = 1.0;          // decoupled: param *= 1 - lr * weight_decay
+  double weight_decay = 0.0;   // coupled: grad += weight_decay * param
+  bool decoupled = false, amsgrad = false, maximize = false;
+  double lerp_weight = 0.0;    // 1 - beta1
+  double beta2 = 0.0, sq_value = 0.0;  // exp_avg_sq * beta2 + (1 - beta2) * grad^2
+  double bias_correction2_sqrt = 1.0, eps = 0.0, neg_step_size = 0.0;
+};
+
 struct KernelTable {
   // out = op(in); in has the compute dtype, out the result dtype (same as in, or bool).
   void (*unary)(UnaryOp op, const Tensor& out, const Tensor& in);
@@ -45,6 +76,12 @@ struct KernelTable {
   // gather / scatter(_add) along dim, index int64 of out's (resp. src's) shape
   void (*gather)(const Tensor& out, const Tensor& in, int64_t dim, const Tensor& index);
   void (*scatter)(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src, bool add);
+  // fused recurrent layer: forward fills out/hy/cy and the saved buffers; backward (BPTT)
+  // fills the defined outgoing gradients of `g` from the saved buffers of `l`
+  void (*rnn_forward)(const RnnLayer& l);
+  void (*rnn_backward)(const RnnLayer& l, const RnnLayerGrads& g);
+  // fused optimizer update of one parameter and its state, in place
+  void (*adam_step)(const AdamStep& a);
 };
 
 const KernelTable& kernels_for(Device d);

@@ -82,6 +82,7 @@ extern PyMethodDef function_defs[];
 PyMethodDef* fast_method_defs();    // hot Tensor methods (fast_paths.cpp)
 PyMethodDef* fast_function_defs();  // their torch.* function forms, as _C._fast_<name>
 PyMethodDef* cuda_function_defs();  // myautograd.cuda and device moves (cuda_functions.cpp)
+PyMethodDef* fused_function_defs();  // fused nn / optim pieces (fused_functions.cpp)
 
 }  // namespace py
 }  // namespace mag

@@ -19,6 +19,7 @@ extern "C" __attribute__((visibility("default"))) PyObject* PyInit__C() {
   init_tensor_type(m);
   if (PyModule_AddFunctions(m, fast_function_defs()) < 0) return nullptr;
   if (PyModule_AddFunctions(m, cuda_function_defs()) < 0) return nullptr;
+  if (PyModule_AddFunctions(m, fused_function_defs()) < 0) return nullptr;
   init_node_type(m);
   // op names in registry order: the Python layer looks ids up by name
   PyObject* un = PyTuple_New(0);

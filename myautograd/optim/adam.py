@@ -1,10 +1,12 @@
 """optim.Adam and optim.AdamW (amsgrad, weight_decay coupled or decoupled, maximize).
 
-`_adam_update` is the whole per-parameter step, in the order of operations of torch's
-single-tensor (foreach=False, capturable=False) implementation, so float32 trajectories match
-torch bit for bit; it is the one place to replace with a fused native kernel later.
+A group's step is one native call (_C._adam_step, csrc/kernels/cpu/optim.cpp) doing, element
+by element, what torch's single-tensor (foreach=False, capturable=False) implementation does in
+the same order with the same roundings, so float32 trajectories match torch bit for bit.
+`_adam_update` is that step written with tensor ops: the reference the kernel is tested
+against, and the path for differentiable=True and for layouts the kernel does not take.
 """
-from .. import _ops
+from .. import _C, _ops
 from . import _pointwise as _pw
 from .._creation import tensor, zeros_like
 from .optimizer import Optimizer, _get_scalar_dtype, _is_tensor, _run_closure, _to_scalar, \
@@ -99,16 +101,33 @@ class Adam(Optimizer):
         loss = _run_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = (_scalar(b) for b in group["betas"])
+            hyper = dict(lr=_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
+                         weight_decay=group["weight_decay"], amsgrad=group["amsgrad"], maximize=group["maximize"],
+                         decoupled_weight_decay=group["decoupled_weight_decay"])
+            params, states = [], []
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 if group["capturable"]:
                     raise AssertionError(_CAPTURABLE_MSG)
-                state = self._init_state(group, p)
+                params.append(p)
+                states.append(self._init_state(group, p))
+            if not params:
+                continue
+            if group["differentiable"]:
+                left = range(len(params))
+            else:
+                left = _C._adam_step(
+                    params, [p.grad for p in params], [s["exp_avg"] for s in states],
+                    [s["exp_avg_sq"] for s in states],
+                    [s["max_exp_avg_sq"] for s in states] if group["amsgrad"] else None, [s["step"] for s in states],
+                    float(hyper["lr"]), float(beta1), float(beta2), float(hyper["eps"]),
+                    float(hyper["weight_decay"]), bool(hyper["amsgrad"]), bool(hyper["maximize"]),
+                    bool(hyper["decoupled_weight_decay"]))
+            for i in left:
+                p, state = params[i], states[i]
                 _adam_update(p, p.grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"),
-                             state["step"], lr=_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
-                             weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
-                             maximize=group["maximize"], decoupled_weight_decay=group["decoupled_weight_decay"])
+                             state["step"], **hyper)
         return loss
 
 

@@ -1,6 +1,7 @@
 // linalg.cpp: batched matrix product. float32/float64 go through OpenBLAS (scipy-openblas32,
 // dlopen'ed at first use so importing the package never loads it); other dtypes use the
 // plain reference loop, which also serves as the check for the BLAS path in tests.
+#include <algorithm>
 #include <dlfcn.h>
 #include <algorithm>
 #include <mutex>
@@ -145,6 +146,54 @@ static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
     }
   });
 }
+
+// Row-major C = alpha * op(A) @ op(B) + beta * C on raw contiguous float/double buffers, for
+// kernels that loop over GEMMs themselves (the fused RNN layer). beta = 0 ignores C's contents.
+template <typename T>
+static void gemm_blas(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t lda,
+                      const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>)
+    g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
+            b, (int)ldb, beta, c, (int)ldc);
+  else
+    g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
+            b, (int)ldb, beta, c, (int)ldc);
+}
+
+// OpenBLAS runs a GEMM on all its threads once M*N*K exceeds 4 * 65536 (its
+// GEMM_MULTITHREAD_THRESHOLD x SMP_THRESHOLD_MIN). For the mid-size products of the fused
+// kernels a thread hand-off per call costs more than it saves, and stalls for milliseconds
+// when the cores are busy; so such products are split along M or N into serial pieces.
+// Every element of C is still one dot product over the whole of K.
+constexpr double kBlasSerialWork = 4.0 * 65536;
+
+template <typename T>
+void cpu_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t lda,
+              const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {  // BLAS may leave C untouched for K = 0; the product is zero
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+    return;
+  }
+  load_blas();
+  if ((double)M * N * K <= kBlasSerialWork) return gemm_blas<T>(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (M >= N) {
+    int64_t step = std::max<int64_t>(1, (int64_t)(kBlasSerialWork / ((double)N * K)));
+    for (int64_t i = 0; i < M; i += step)
+      gemm_blas<T>(ta, tb, std::min(step, M - i), N, K, alpha, ta ? a + i : a + i * lda, lda, b, ldb, beta,
+                   c + i * ldc, ldc);
+  } else {
+    int64_t step = std::max<int64_t>(1, (int64_t)(kBlasSerialWork / ((double)M * K)));
+    for (int64_t j = 0; j < N; j += step)
+      gemm_blas<T>(ta, tb, M, std::min(step, N - j), K, alpha, a, lda, tb ? b + j * ldb : b + j, ldb, beta, c + j,
+                   ldc);
+  }
+}
+template void cpu_gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*,
+                              int64_t, float, float*, int64_t);
+template void cpu_gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t, const double*,
+                               int64_t, double, double*, int64_t);
 
 void register_linalg(KernelTable& t) { t.bmm = cpu_bmm; }
 

@@ -11,6 +11,8 @@ static KernelTable make_cpu_table() {
   register_reduce(t);
   register_linalg(t);
   register_index(t);
+  register_rnn(t);
+  register_optim(t);
   return t;
 }
 

@@ -1,7 +1,9 @@
-"""Recurrent layers RNN/LSTM/GRU and the cells RNNCell/LSTMCell/GRUCell, composed from core
-ops. Parameter names, creation order and init (U(-1/sqrt(H), 1/sqrt(H)) over parameters())
-are torch's; gate rows are ordered i,f,g,o (LSTM) and r,z,n (GRU); cell arithmetic follows
-ATen's RNN.cpp (hy = (h - n) * z + n for GRU). proj_size is not supported."""
+"""Recurrent layers RNN/LSTM/GRU and the cells RNNCell/LSTMCell/GRUCell. Each layer and
+direction of RNN/LSTM/GRU is one fused native node (_C._rnn_layer: csrc/kernels/cpu/rnn.cpp);
+the cells are composed from core ops, as torch's CPU cells are. Parameter names, creation
+order and init (U(-1/sqrt(H), 1/sqrt(H)) over parameters()) are torch's; gate rows are ordered
+i,f,g,o (LSTM) and r,z,n (GRU); cell arithmetic follows ATen's RNN.cpp (hy = (h - n) * z + n
+for GRU). proj_size is not supported."""
 import math
 import numbers
 import warnings
@@ -13,6 +15,7 @@ from ..parameter import Parameter
 from .module import Module
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+_MODE_IDS = {"LSTM": 0, "GRU": 1, "RNN_TANH": 2, "RNN_RELU": 3}  # csrc RnnMode
 
 
 def _lstm_cell(gates_x, h, c, w_hh, b_hh):
@@ -36,14 +39,6 @@ def _gru_cell(gates_x, h, w_hh, b_hh):
 def _simple_cell(gates_x, h, w_hh, b_hh, relu):
     pre = F.linear(h, w_hh, b_hh) + gates_x
     return pre.relu() if relu else pre.tanh()
-
-
-def _step(mode, gx, h, c, w_hh, b_hh):
-    if mode == "LSTM":
-        return _lstm_cell(gx, h, c, w_hh, b_hh)
-    if mode == "GRU":
-        return _gru_cell(gx, h, w_hh, b_hh), None
-    return _simple_cell(gx, h, w_hh, b_hh, mode == "RNN_RELU"), None
 
 
 class RNNBase(Module):
@@ -124,16 +119,10 @@ class RNNBase(Module):
         return w_ih, w_hh, b_ih, b_hh
 
     def _run_direction(self, x, h, c, layer, d):
-        """One layer, one direction over x (T, N, in); returns (outputs (T, N, H), h, c)."""
-        T, N = x.shape[0], x.shape[1]
+        """One layer, one direction over x (T, N, in) as one fused native node; returns
+        (outputs (T, N, H), h, c)."""
         w_ih, w_hh, b_ih, b_hh = self._layer_weights(layer, d)
-        gx = F.linear(x.reshape(T * N, x.shape[2]), w_ih, b_ih).view(T, N, w_ih.shape[0]) if T else None
-        outs = [None] * T
-        for t in (range(T - 1, -1, -1) if d == 1 else range(T)):
-            h, c = _step(self.mode, gx[t], h, c, w_hh, b_hh)
-            outs[t] = h
-        out = _C._stack(outs, 0) if T else zeros(0, N, self.hidden_size, dtype=x.dtype)
-        return out, h, c
+        return _C._rnn_layer(_MODE_IDS[self.mode], d == 1, x, h, c, w_ih, w_hh, b_ih, b_hh)
 
     def forward(self, input, hx=None):
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
@@ -159,6 +148,10 @@ class RNNBase(Module):
                     raise RuntimeError("For batched 3-D input, hx and cx should also be 3-D but got "
                                        f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
                 raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
+        weight_dtype = getattr(self, self._flat_weights_names[0]).dtype
+        if input.dtype != weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight_dtype}). "
+                             f"Convert input: input.to({weight_dtype}), or convert model: model.to({input.dtype})")
         if self.batch_first and batched:
             input = input.transpose(0, 1)
         if input.shape[2] != self.input_size:
@@ -168,8 +161,7 @@ class RNNBase(Module):
         N = input.shape[1]
         expected = (self.num_layers * ndir, N, self.hidden_size)
         if hx is None:
-            h0 = zeros(*expected, dtype=input.dtype)
-            c0 = zeros(*expected, dtype=input.dtype) if lstm else None
+            h0 = c0 = None  # every layer starts from one shared zero state (read only)
         elif lstm:
             h0, c0 = hx
             self._check_hidden(h0, expected, "Expected hidden[0] size {}, got {}")
@@ -177,13 +169,18 @@ class RNNBase(Module):
         else:
             h0, c0 = hx, None
             self._check_hidden(h0, expected, "Expected hidden size {}, got {}")
+        if input.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         x = input
         hn, cn = [], []
+        zero = zeros(N, self.hidden_size, dtype=input.dtype) if hx is None else None
         for layer in range(self.num_layers):
             outs = []
             for d in range(ndir):
                 idx = layer * ndir + d
-                out, h, c = self._run_direction(x, h0[idx], c0[idx] if lstm else None, layer, d)
+                h = zero if hx is None else _C._select(h0, 0, idx)  # h0[idx] (SelectBackward0)
+                c = None if not lstm else zero if hx is None else _C._select(c0, 0, idx)
+                out, h, c = self._run_direction(x, h, c, layer, d)
                 outs.append(out)
                 hn.append(h)
                 cn.append(c)
@@ -193,7 +190,8 @@ class RNNBase(Module):
         output, h_n = x, _C._stack(hn, 0)
         c_n = _C._stack(cn, 0) if lstm else None
         if self.batch_first and batched:
-            output = output.transpose(0, 1)
+            # torch's LSTM transposes out of place (TransposeBackward0), GRU/RNN in place (TransposeBackward1)
+            output = output.transpose(0, 1) if lstm else output.transpose_(0, 1)
         if not batched:
             output, h_n = output.squeeze(1), h_n.squeeze(1)
             c_n = c_n.squeeze(1) if lstm else None

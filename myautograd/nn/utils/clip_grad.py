@@ -1,7 +1,9 @@
 """clip_grad_norm_ / clip_grad_value_ / get_total_norm / clip_grads_with_norm_ with torch's
 arithmetic: per-tensor vector norms, the norm of those norms, clip coefficient
 reciprocal(total + 1e-6) * max_norm clamped to 1.0, grads scaled in place. foreach is
-accepted (CPU: the same per-tensor loop torch's foreach fallback runs).
+accepted (CPU: the same per-tensor loop torch's foreach fallback runs). The norms and the
+scaling are one native call each (_C._total_norm, _C._clip_grads_with_norm_), running the
+same core ops as the Python loop they replace.
 """
 import functools
 import types
@@ -27,14 +29,12 @@ def _as_list(tensors):
 
 @_no_grad
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    from ... import _ops
     from ..._creation import tensor
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
     if len(tensors) == 0:
         return tensor(0.0)
-    norms = [_ops.norm(t, norm_type) for t in tensors]
-    total_norm = _ops.norm(_ops.stack(norms), norm_type)
+    total_norm = _C._total_norm(tensors, norm_type)
     if error_if_nonfinite and (total_norm.isnan().item() or total_norm.isinf().item()):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
@@ -49,11 +49,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     max_norm = float(max_norm)
     if len(grads) == 0:
         return
-    # torch: max_norm / (total_norm + 1e-6), where float / Tensor is reciprocal() * float
-    clip_coef = (total_norm + 1e-6).reciprocal() * max_norm
-    clip_coef_clamped = clip_coef.clamp(max=1.0)
-    for g in grads:
-        g.mul_(clip_coef_clamped)
+    # torch: clamp(max_norm / (total_norm + 1e-6), max=1.0); grads scaled in place
+    _C._clip_grads_with_norm_(grads, max_norm, total_norm)
 
 
 @_no_grad
