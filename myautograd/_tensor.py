@@ -577,7 +577,7 @@ def _inplace_binary(name):
 
 
 # in-place binary ops (comparisons and logical ops write their bool result cast to self's dtype)
-for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"),
+for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"), ("Fmod", "fmod_"), ("Atan2", "atan2_"),
                   ("Eq", "eq_"), ("Ne", "ne_"), ("Lt", "lt_"), ("Le", "le_"), ("Gt", "gt_"), ("Ge", "ge_"),
                   ("LogicalAnd", "logical_and_"), ("LogicalOr", "logical_or_"), ("LogicalXor", "logical_xor_"),
                   ("BitAnd", "bitwise_and_"), ("BitOr", "bitwise_or_"), ("BitXor", "bitwise_xor_")):

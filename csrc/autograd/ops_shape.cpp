@@ -259,6 +259,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
                                    "c10::Half", "c10::BFloat16", "float", "double"};
   MAG_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
             cpp_name[(int)mask.dtype()]);
+  if (value.impl()->is_wrapped_number) native::check_scalar_fits(native::wrapped_value(value), a.dtype());
   Shape shape = native::broadcast_shapes(a.sizes(), mask.sizes());
   Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
   if (needs({&a, &value})) {
