@@ -317,8 +317,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if not input.dtype.is_floating_point and input.dtype is not _C.bool:
         # torch converts beta/alpha to the integer dtype (truncation), it does not promote;
         # except with an empty inner dim, where it computes result.mul_(beta) instead
-        if (isinstance(beta, builtins.float) and beta != 0 and mat1.dim() == 2 and mat1.shape[1] == 0
-                and mat1.shape[0] * mat2.shape[-1] != 0):
+        if (isinstance(beta, builtins.float) and beta != 0 and mat1.dim() == 2 and mat2.dim() == 2
+                and mat1.shape[1] == 0 and mat1.shape[0] * mat2.shape[1] != 0):
             raise RuntimeError(f"result type Float can't be cast to the desired output type {_TYPE_NAMES[input.dtype]}")
         beta, alpha = builtins.int(beta), builtins.int(alpha)
     return _out(_C._addmm(input, mat1, mat2, beta, alpha), out)

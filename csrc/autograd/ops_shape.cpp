@@ -179,7 +179,9 @@ Tensor cat(const TensorList& ts, int64_t dim) {
   Tensor out = native::cat(ts, dim);
   if (compute_requires_grad(ts)) {
     auto n = make_fn_node("CatBackward0", deriv::cat_bw, ts);
-    int64_t d = wrap_dim(dim, out.dim());
+    bool all_skipped = true;  // cat of 1-D empty tensors only: torch never wraps dim
+    for (auto& t : ts) all_skipped = all_skipped && t.dim() == 1 && t.numel() == 0;
+    int64_t d = all_skipped ? 0 : wrap_dim(dim, out.dim());
     n->ints = {d};
     for (auto& t : ts) n->ints.push_back(t.dim() == 1 && t.numel() == 0 && out.dim() != 1 ? -1 : t.sizes()[d]);
     set_history(out, n);

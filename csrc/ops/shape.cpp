@@ -208,11 +208,11 @@ Tensor cat(const TensorList& ts, int64_t dim) {
   // legacy: 1-D empty tensors are skipped
   const Tensor* ref = nullptr;
   for (auto& t : ts) if (!(t.dim() == 1 && t.numel() == 0)) { ref = &t; break; }
-  if (!ref) ref = &ts[0];
-  MAG_CHECK(ref->dim() > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
-  int64_t d = wrap_dim(dim, ref->dim());
   DType dt = ts[0].dtype();
   for (auto& t : ts) dt = promote_types(dt, t.dtype());
+  if (!ref) return empty(Shape{0}, dt, ts[0].device());  // all skipped: dim is never wrapped
+  MAG_CHECK(ref->dim() > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
+  int64_t d = wrap_dim(dim, ref->dim());
   Shape out_sizes = ref->sizes();
   int64_t total = 0;
   for (size_t i = 0; i < ts.size(); ++i) {

@@ -495,3 +495,69 @@ def test_index_select_out_of_range_wording(shape, idx):
 @pytest.mark.parametrize("e", [2**40, 300, -300, 2**31, 3])
 def test_pow_integer_exponent_range(dt, e):
     same(lambda L: L.pow(L.tensor([1, 2]).to(getattr(L, dt)), e))
+
+
+# the legacy constructor: torch.Tensor(sizes / torch.Size / data / tensor) and its errors
+@pytest.mark.parametrize("args", [(), (0,), (2, 3), (4,), ([1, 2],), ((1, 2),), ([[1], [2]],), ([],), ([1.5, 2],),
+                                  ([True],), (2.5,), (-1,), (2, -3), ("a",), (2, 3.0), (3, [1])])
+def test_legacy_tensor_constructor(args):
+    def build(L):
+        r = L.Tensor(*args)
+        return str(r.dtype), tuple(r.shape), r.tolist() if any(isinstance(a, (list, tuple)) for a in args) else None
+    assert outcome(build, mag) == outcome(build, torch)
+
+
+def test_legacy_tensor_constructor_from_size_tensor_and_array():
+    def build(L):
+        t = L.tensor([1, 2])
+        a = L.Tensor(t)
+        x = L.ones(2, requires_grad=True)
+        return (tuple(L.Tensor(L.Size([2, 3])).shape), str(a.dtype), a.tolist(), L.Tensor(x).grad_fn.name(),
+                L.Tensor(np.ones(2)).tolist(), str(L.Tensor([1]).dtype))
+    assert build(mag) == build(torch)
+
+
+# cat: 1-D empty tensors are skipped (torch's legacy rule); when all are, dim is never wrapped
+@pytest.mark.parametrize("fn", [
+    lambda L: L.cat([L.ones(2, 3), L.ones(0)], 1), lambda L: L.cat([L.ones(0), L.ones(2, 3)], 1),
+    lambda L: L.cat([L.ones(0), L.ones(2, 3)], -1), lambda L: L.cat([L.ones(2, 3), L.ones(0)], 2),
+    lambda L: L.cat([L.ones(0), L.ones(0, dtype=L.float64)], 1), lambda L: L.cat([L.ones(0), L.ones(0)], 5),
+    lambda L: L.cat([L.ones(0), L.ones(0)], -3), lambda L: L.cat([L.ones(2, 3, dtype=L.int64), L.ones(0)], 1),
+    lambda L: L.cat([L.ones(2, 3), L.ones(0, 0)], 1),
+])
+def test_cat_skips_1d_empty(fn):
+    same(fn)
+
+
+def test_cat_of_only_empty_has_grad():
+    def g(L):
+        x = L.ones(0, requires_grad=True)
+        y = L.cat([x, L.ones(0)], 1)
+        return y.grad_fn.name(), tuple(L.autograd.grad(y.sum(), x)[0].shape)
+    assert g(mag) == g(torch)
+
+
+# relu's gradient passes through a nan result (torch's threshold_backward: result <= 0 ? 0 : g)
+def test_relu_grad_at_nan():
+    def g(L):
+        x = L.tensor([float("nan"), -1.0, 0.0, 2.0, -0.0], requires_grad=True)
+        L.relu(x).backward(L.tensor([0.5, 1.0, 2.0, 3.0, 4.0]))
+        return str(x.grad.tolist())
+    assert g(mag) == g(torch)
+
+
+# 0 ** x: the gradient is zero where x >= 0 (decided on x, not on the result) and grad * -inf
+# elsewhere; the zero keeps the upstream gradient's sign
+def test_rpow_zero_base_grad():
+    def g(L):
+        x = L.tensor([1.5, -2.0, 0.0, float("nan"), float("inf"), -float("inf")], requires_grad=True)
+        (0 ** x).backward(L.tensor([-0.5, 1.0, 2.0, 3.0, 4.0, 5.0]))
+        return str(x.grad.tolist())
+    assert g(mag) == g(torch)
+
+
+# addmm words its operand checks itself ("mat1 must be a matrix, got 1-D tensor")
+@pytest.mark.parametrize("a,b", [((2,), (2, 2)), ((2, 2), (2,)), ((), (2, 2)), ((2, 2, 2), (2, 2)), ((0, 0), ())])
+def test_addmm_operand_dims(a, b):
+    same(lambda L: L.addmm(L.ones(2), L.ones(a), L.ones(b)))
+    same(lambda L: L.addmm(L.ones(1, dtype=L.int64), L.ones(a, dtype=L.int64), L.ones(b, dtype=L.int64), beta=0.5))
