@@ -310,11 +310,24 @@ def dot(input, other, *, out=None):
     return _out(_C._dot(input, other), out)
 
 
+_TYPE_NAMES = {_C.uint8: "Byte", _C.int8: "Char", _C.int16: "Short", _C.int32: "Int", _C.int64: "Long"}
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if not input.dtype.is_floating_point and input.dtype is not _C.bool:
+        # torch converts beta/alpha to the integer dtype (truncation), it does not promote;
+        # except with an empty inner dim, where it computes result.mul_(beta) instead
+        if (isinstance(beta, builtins.float) and beta != 0 and mat1.dim() == 2 and mat2.dim() == 2
+                and mat1.shape[1] == 0 and mat1.shape[0] * mat2.shape[1] != 0):
+            raise RuntimeError(f"result type Float can't be cast to the desired output type {_TYPE_NAMES[input.dtype]}")
+        beta, alpha = builtins.int(beta), builtins.int(alpha)
     return _out(_C._addmm(input, mat1, mat2, beta, alpha), out)
 
 
 def outer(input, vec2):
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.dim() != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.dim()}-D")
     return input.unsqueeze(1) * vec2
 
 
@@ -340,25 +353,43 @@ def vstack(tensors):
     return cat([t.unsqueeze(0) if t.dim() == 1 else t for t in tensors], 0)
 
 
+def _dim_size(tensor, dim, op):
+    """tensor.shape[dim] with torch's checks: a 0-d tensor and an out-of-range dim."""
+    nd = tensor.dim()
+    if nd == 0:
+        raise RuntimeError(f"{op} expects at least a 1-dimensional tensor")
+    if not -nd <= dim < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+    return tensor.shape[dim]
+
+
 def split(tensor, split_size_or_sections, dim=0):
-    size = tensor.shape[dim]
-    if isinstance(split_size_or_sections, builtins.int):
-        s = split_size_or_sections
-        sizes = [s] * (size // s) + ([size % s] if size % s else [])
-        if size == 0:
-            sizes = [0]
-    else:
+    if not isinstance(split_size_or_sections, builtins.int):
+        size = _dim_size(tensor, dim, "split_with_sizes")
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {dim}), but got split_sizes={sizes}")
         return _C._split_with_sizes(tensor, sizes, dim)  # SplitWithSizesBackward0, as torch
+    size = _dim_size(tensor, dim, "split")
+    s = split_size_or_sections
+    if s < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+    if s == 0 and size != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+    # torch: max(ceil(size / s), 1) pieces, the last one the remainder (0 for an empty dim)
+    n = builtins.max(-(-size // s), 1) if s else 1
+    sizes = [s] * (n - 1) + [size - s * (n - 1)]
     return _C._split(tensor, sizes, dim)
 
 
 def chunk(input, chunks, dim=0):
-    size = input.shape[dim]
+    size = _dim_size(input, dim, "chunk")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     each = -(-size // chunks)
-    return split(input, each if each else 1, dim)
+    if size == 0:  # torch: `chunks` empty pieces (split_with_sizes)
+        return _C._split_with_sizes(input, [0] * chunks, dim)
+    return split(input, each, dim)
 
 
 def unbind(input, dim=0):

@@ -29,8 +29,46 @@ def _index_tensor_of(obj):
 _NOT_GIVEN = object()
 
 
+def _legacy_new(args):
+    """torch.Tensor(...): sizes or a torch.Size (a new tensor), another tensor (an alias), or
+    data (a sequence, in the default dtype). torch leaves new memory uninitialised; we zero it."""
+    from ._creation import tensor
+    dt = _C._get_default_dtype()
+    if not args:
+        return _C._empty([0], dt)
+    first = args[0]
+    if len(args) == 1:
+        if isinstance(first, _C.TensorBase):
+            return _C._alias(first)
+        if isinstance(first, Size):
+            return _C._full(list(first), 0, dt)
+        if isinstance(first, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(first, builtins.int) or isinstance(first, builtins.bool):
+            if isinstance(first, (list, tuple)) or hasattr(first, "__array__") or hasattr(first, "__len__"):
+                return tensor(first, dtype=dt)
+            t = type(first)
+            name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+            raise TypeError(f"new(): data must be a sequence (got {name})")
+    for i, v in enumerate(args):
+        if not isinstance(v, builtins.int) or isinstance(v, builtins.bool):
+            raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                            f"\"type must be tuple of ints,but got {type(v).__name__}\"")
+    sizes = list(args)
+    if builtins.any(v < 0 for v in sizes):
+        bad = next(v for v in sizes if v < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {sizes}")
+    return _C._full(sizes, 0, dt)
+
+
 class Tensor(_C.TensorBase):
     __module__ = "torch"
+
+    def __new__(cls, *args, device=None):
+        if device is not None and str(device) != "cpu":
+            raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {device} was passed")
+        r = _legacy_new(args)
+        return r if cls is Tensor else _C._make_subclass(cls, r, False)
 
     # --- printing
     def __repr__(self, *, tensor_contents=None):
@@ -588,7 +626,7 @@ def _inplace_binary(name):
 
 
 # in-place binary ops (comparisons and logical ops write their bool result cast to self's dtype)
-for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"),
+for _n, _name in (("FloorDivide", "floor_divide_"), ("Remainder", "remainder_"), ("Fmod", "fmod_"), ("Atan2", "atan2_"),
                   ("Eq", "eq_"), ("Ne", "ne_"), ("Lt", "lt_"), ("Le", "le_"), ("Gt", "gt_"), ("Ge", "ge_"),
                   ("LogicalAnd", "logical_and_"), ("LogicalOr", "logical_or_"), ("LogicalXor", "logical_xor_"),
                   ("BitAnd", "bitwise_and_"), ("BitOr", "bitwise_or_"), ("BitXor", "bitwise_xor_")):

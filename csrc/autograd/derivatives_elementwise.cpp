@@ -53,7 +53,8 @@ TensorList unary_bw(FnNode& n, const TensorList& g) {
       break;
     }
     // relu: gradient 0 at 0 (threshold_backward on the result)
-    case UnaryOp::Relu: r = mul(gr, as_dtype(cmp(BinaryOp::Gt, y(), Si(0)), gr.dtype())); break;
+    // threshold_backward: result <= 0 ? 0 : grad (a nan result passes the gradient through)
+    case UnaryOp::Relu: r = where(cmp(BinaryOp::Le, y(), Si(0)), native::zeros_like(gr), gr); break;
     case UnaryOp::Reciprocal: { Tensor yy = y(); r = mul(neg(gr), mul(yy, yy)); break; }
     case UnaryOp::Erf: { Tensor xx = x(); r = mul(gr, mul(S(2.0 / std::sqrt(M_PI)), ag::unary(UnaryOp::Exp, neg(mul(xx, xx))))); break; }
     case UnaryOp::Asin: { Tensor xx = x(); r = div(gr, ag::unary(UnaryOp::Sqrt, rsub_scalar(mul(xx, xx), Scalar::from_int(1), Scalar::from_int(1)))); break; }
@@ -176,8 +177,9 @@ TensorList rpow_scalar_bw(FnNode& n, const TensorList& g) {
   double base = n.scalars[0].to_double();
   Tensor res = n.sv(0);
   if (base == 0.0) {
-    Tensor t = mul(g[0], mul(res, S(-INFINITY)));
-    return {where(cmp(BinaryOp::Ge, res, Si(0)), native::zeros_like(t), t)};
+    // torch: grad * (0 where exponent >= 0, i.e. where 0 ** x is 0 or 1, else result * log(0))
+    Tensor t = mul(res, S(-INFINITY));
+    return {mul(g[0], where(cmp(BinaryOp::Le, res, Si(1)), native::zeros_like(t), t))};
   }
   return {mul(g[0], mul(res, S(std::log(base))))};
 }

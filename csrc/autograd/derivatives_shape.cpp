@@ -184,7 +184,13 @@ TensorList copy_bw(FnNode& n, const TensorList& g) {
   return {n.needs_grad(0) ? native::zeros_like(g[0]) : Tensor(), n.needs_grad(1) ? ag::sum_to(g[0], n.shapes[0]) : Tensor()};
 }
 
-TensorList fill_bw(FnNode&, const TensorList& g) { return {native::zeros_like(g[0])}; }
+// fill_ / zero_: the old values are gone (zeros); fill_.Tensor's value gets the summed gradient
+TensorList fill_bw(FnNode& n, const TensorList& g) {
+  TensorList r(n.num_outputs());
+  if (n.needs_grad(0)) r[0] = native::zeros_like(g[0]);
+  if (r.size() > 1 && n.needs_grad(1)) r[1] = ag::sum(g[0], {}, false, std::nullopt, false);
+  return r;
+}
 
 }  // namespace deriv
 }  // namespace mag

@@ -71,7 +71,7 @@ void SavedVariable::save(const Tensor& t, bool output) {
 std::string qualified_name(const Node& node) {
   std::string n = node.name();
   // torch's hand-written C++ nodes report their namespaced C++ name; generated ones do not
-  return n == "AccumulateGrad" || n == "CopySlices" ? "torch::autograd::" + n : n;
+  return n == "AccumulateGrad" || n == "CopySlices" || n == "NotImplemented" ? "torch::autograd::" + n : n;
 }
 
 static std::string strip_backward(const Node& node) {

@@ -342,6 +342,7 @@ void inplace_copy(const Tensor& self, const Tensor& src) {
 }
 
 void inplace_fill(const Tensor& self, const Tensor& value) {
+  if (value.impl()->is_wrapped_number) native::check_scalar_fits(native::wrapped_value(value), self.dtype());
   if (!recording(self, {&value})) {
     check_inplace(self);
     native::copy_(self, value);
@@ -350,15 +351,13 @@ void inplace_fill(const Tensor& self, const Tensor& value) {
   }
   check_inplace(self);
   Tensor alias = history_alias(self);
-  Tensor r;
-  if (value.requires_grad()) {
-    r = expand(to_dtype(value, self.dtype()), self.sizes().vec());
-    r = clone(r);
+  Tensor r = native::full(self.sizes(), Scalar::from_int(0), self.dtype(), self.device());
+  native::copy_(r, value);
+  // torch: fill_.Scalar records FillBackward2, fill_.Tensor FillBackward3 (value gets grad.sum())
+  if (value.impl()->is_wrapped_number) {
+    set_history(r, make_fn_node("FillBackward2", deriv::fill_bw, {&alias}));
   } else {
-    r = native::full(self.sizes(), Scalar::from_int(0), self.dtype(), self.device());
-    native::copy_(r, value);
-    auto n = make_fn_node("FillBackward0", deriv::fill_bw, {&alias});
-    set_history(r, n);
+    set_history(r, make_fn_node("FillBackward3", deriv::fill_bw, {&alias, &value}));
   }
   inplace_assign(self, r);
 }
@@ -380,6 +379,7 @@ void inplace_zero(const Tensor& self) {
 
 void inplace_clamp(const Tensor& self, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_no_internal_overlap(self);
+  native::check_clamp_inplace(self, lo, hi);
   if (!recording(self, {})) {
     check_inplace(self);
     native::copy_(self, native::clamp(self, lo, hi));
@@ -391,6 +391,7 @@ void inplace_clamp(const Tensor& self, std::optional<Scalar> lo, std::optional<S
 }
 
 void inplace_masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) {
+  if (value.impl()->is_wrapped_number) native::check_scalar_fits(native::wrapped_value(value), self.dtype());
   if (!recording(self, {&value})) {
     check_inplace(self);
     native::copy_(self, native::where(native::expand_to(mask, self.sizes()), native::to_dtype(value, self.dtype()), self));

@@ -32,6 +32,8 @@ Tensor outer(const Tensor& a, const Tensor& b) {
 }
 
 Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, Scalar beta, Scalar alpha) {
+  MAG_CHECK(a.dim() == 2, "mat1 must be a matrix, got ", a.dim(), "-D tensor");  // addmm's own wording
+  MAG_CHECK(b.dim() == 2, "mat2 must be a matrix, got ", b.dim(), "-D tensor");
   Tensor prod = native::mm(a, b);
   Tensor out;
   if (alpha.to_double() != 1.0) prod = native::binary(BinaryOp::Mul, prod, native::wrapped_scalar(alpha));

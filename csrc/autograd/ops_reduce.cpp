@@ -93,7 +93,13 @@ std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim, b
   return {values, indices};
 }
 
+static const char* type_name(DType d) {  // torch's ScalarType names (Long, Bool, ...)
+  static const char* n[] = {"Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double"};
+  return n[(int)d];
+}
+
 Tensor var(const Tensor& a, const std::vector<int64_t>& dims_in, double correction, bool keepdim, bool is_std, bool has_dim) {
+  MAG_CHECK(is_floating(a.dtype()), "std and var only support floating point and complex dtypes");
   std::vector<int64_t> dims = native::normalize_dims(dims_in, a.dim());
   int64_t N = reduced_count(a, dims);
   Tensor out;
@@ -126,6 +132,8 @@ Tensor var(const Tensor& a, const std::vector<int64_t>& dims_in, double correcti
 }
 
 Tensor norm(const Tensor& a, double p, const std::vector<int64_t>& dims_in, bool keepdim) {
+  MAG_CHECK(is_floating(a.dtype()), "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ",
+            type_name(a.dtype()));
   std::vector<int64_t> dims = native::normalize_dims(dims_in, a.dim());
   Tensor out;
   {
@@ -154,7 +162,8 @@ Tensor logsumexp(const Tensor& a, const std::vector<int64_t>& dims_in, bool keep
   {
     GradModeGuard g(false);
     Tensor fa = is_floating(a.dtype()) ? a : native::to_dtype(a, native::default_float_dtype());
-    Tensor m = native::amax(fa, dims, true, true);
+    // an empty reduction has no max: shift by 0 (the sum of nothing), giving log(0) = -inf
+    Tensor m = fa.numel() ? native::amax(fa, dims, true, true) : native::sum(fa, dims, true);
     // inf maxima would give nan: use 0 there (torch)
     Tensor finite = native::binary(BinaryOp::Eq, native::unary(UnaryOp::Abs, m), native::wrapped_scalar(Scalar::from_double(INFINITY)));
     m = native::where(finite, native::zeros_like(m), m);
@@ -169,17 +178,25 @@ Tensor logsumexp(const Tensor& a, const std::vector<int64_t>& dims_in, bool keep
 
 Tensor softmax(const Tensor& a, int64_t dim, bool log) {
   int64_t d = wrap_dim(dim, a.dim());
+  // torch has no integer softmax kernel (an empty input never reaches one)
+  if (!is_floating(a.dtype()) && a.numel())
+    MAG_THROW(NotImplemented, "\"", log ? "log_" : "", "softmax_", d == a.dim() - 1 || a.dim() == 0 ? "lastdim_" : "",
+              "kernel_impl\" not implemented for '", type_name(a.dtype()), "'");
   Tensor out;
   {
     GradModeGuard g(false);
-    Tensor fa = is_floating(a.dtype()) ? a : native::to_dtype(a, native::default_float_dtype());
+    Tensor fa = a;
     std::vector<int64_t> dims;
     if (a.dim()) dims = {d};
-    Tensor m = native::amax(fa, dims, true, true);
-    Tensor sh = native::binary(BinaryOp::Sub, fa, m);
-    Tensor e = native::unary(UnaryOp::Exp, sh);
-    Tensor s = native::sum(e, dims, true);
-    out = log ? native::binary(BinaryOp::Sub, sh, native::unary(UnaryOp::Log, s)) : native::binary(BinaryOp::Div, e, s);
+    if (!fa.numel()) {
+      out = native::clone(fa);  // nothing to normalise (an empty dim has no max)
+    } else {
+      Tensor m = native::amax(fa, dims, true, true);
+      Tensor sh = native::binary(BinaryOp::Sub, fa, m);
+      Tensor e = native::unary(UnaryOp::Exp, sh);
+      Tensor s = native::sum(e, dims, true);
+      out = log ? native::binary(BinaryOp::Sub, sh, native::unary(UnaryOp::Log, s)) : native::binary(BinaryOp::Div, e, s);
+    }
   }
   if (needs({&a})) {
     auto n = make_fn_node(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", log ? deriv::log_softmax_bw : deriv::softmax_bw, {&a});

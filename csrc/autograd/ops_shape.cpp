@@ -190,7 +190,9 @@ Tensor cat(const TensorList& ts, int64_t dim) {
   Tensor out = native::cat(ts, dim);
   if (compute_requires_grad(ts)) {
     auto n = make_fn_node("CatBackward0", deriv::cat_bw, ts);
-    int64_t d = wrap_dim(dim, out.dim());
+    bool all_skipped = true;  // cat of 1-D empty tensors only: torch never wraps dim
+    for (auto& t : ts) all_skipped = all_skipped && t.dim() == 1 && t.numel() == 0;
+    int64_t d = all_skipped ? 0 : wrap_dim(dim, out.dim());
     n->ints = {d};
     for (auto& t : ts) n->ints.push_back(t.dim() == 1 && t.numel() == 0 && out.dim() != 1 ? -1 : t.sizes()[d]);
     set_history(out, n);
@@ -270,6 +272,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
                                    "c10::Half", "c10::BFloat16", "float", "double"};
   MAG_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
             cpp_name[(int)mask.dtype()]);
+  if (value.impl()->is_wrapped_number) native::check_scalar_fits(native::wrapped_value(value), a.dtype());
   Shape shape = native::broadcast_shapes(a.sizes(), mask.sizes());
   Tensor out = native::where(native::expand_to(mask, shape), native::to_dtype(value, a.dtype()), native::expand_to(a, shape));
   if (needs({&a, &value})) {

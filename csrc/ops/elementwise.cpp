@@ -69,6 +69,34 @@ Tensor expand_to(const Tensor& t, const Shape& sizes) {
   return make_view(t, sizes, st, t.offset());
 }
 
+// torch's checked_convert (c10::overflows): a Python number written into a tensor of `d`
+// (fill_, full, masked_fill, clamp bounds) must fit; unsigned targets accept negative ints
+// down to -max (two's complement wrap), float targets accept inf and nan.
+void check_scalar_fits(Scalar v, DType d) {
+  static const char* cname[] = {"bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t",
+                                "c10::Half", "c10::BFloat16", "float", "double"};
+  if (d == DType::Bool || d == DType::Float64 || d == DType::Float16 || d == DType::BFloat16 || v.kind == Scalar::Bool) return;
+  bool bad = false;
+  if (d == DType::Float32) {
+    bad = v.kind == Scalar::Float && std::isfinite(v.d) && std::fabs(v.d) > 3.4028234663852886e38;
+  } else {
+    double lo = 0, hi = 0;
+    switch (d) {
+      case DType::UInt8: lo = 0; hi = 255; break;
+      case DType::Int8: lo = -128; hi = 127; break;
+      case DType::Int16: lo = -32768; hi = 32767; break;
+      case DType::Int32: lo = -2147483648.0; hi = 2147483647.0; break;
+      default: lo = -9.2233720368547758e18; hi = 9.2233720368547758e18; break;
+    }
+    if (v.kind == Scalar::Float) {
+      bad = std::isnan(v.d) || v.d < lo || (d == DType::Int64 ? v.d >= hi : v.d > hi);
+    } else if (d != DType::Int64) {
+      bad = v.i > (int64_t)hi || (d == DType::UInt8 ? v.i < -255 : v.i < (int64_t)lo);
+    }
+  }
+  if (bad) MAG_THROW(Runtime, "value cannot be converted to type ", cname[(int)d], " without overflow");
+}
+
 Tensor scalar_tensor(Scalar s, DType dtype, Device device) {
   Tensor t = empty(Shape(), dtype, device);
   kernels_for(device).fill(t, s);
@@ -80,6 +108,14 @@ Tensor wrapped_scalar(Scalar s) {
   Tensor t = scalar_tensor(s, d);
   t.impl()->is_wrapped_number = true;
   return t;
+}
+
+// the Python number a wrapped-number tensor holds (Float64, Int64 or Bool, see wrapped_scalar)
+Scalar wrapped_value(const Tensor& w) {
+  Tensor c = contiguous(w);
+  if (c.dtype() == DType::Float64) return Scalar::from_double(*c.data_as<double>());
+  if (c.dtype() == DType::Bool) return Scalar::from_bool(*c.data_as<bool>());
+  return Scalar::from_int(*to_dtype(c, DType::Int64).data_as<int64_t>());
 }
 
 Tensor to_dtype(const Tensor& a, DType dtype, bool copy) {
@@ -134,6 +170,7 @@ void fill_(const Tensor& dst, Scalar v) { kernels_for(dst.device()).fill(dst, v)
 
 Tensor zeros(const Shape& sizes, DType dtype, Device device) { return full(sizes, Scalar::from_int(0), dtype, device); }
 Tensor full(const Shape& sizes, Scalar v, DType dtype, Device device) {
+  check_scalar_fits(v, dtype);
   Tensor t = empty(sizes, dtype, device);
   kernels_for(device).fill(t, v);
   return t;
@@ -146,9 +183,26 @@ static DType unary_result_dtype(UnaryOp op, DType d) {
   return d;
 }
 
+// ops whose kernels torch does not build for bool (checked before any dtype promotion)
+static void check_unary_bool(UnaryOp op, DType d) {
+  if (d != DType::Bool) return;
+  switch (op) {
+    case UnaryOp::Neg:
+      MAG_THROW(Runtime, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    case UnaryOp::Relu: MAG_THROW(Runtime, "Boolean inputs not supported for relu");
+    case UnaryOp::Abs: MAG_THROW(NotImplemented, "\"abs_cpu\" not implemented for 'Bool'");
+    case UnaryOp::Floor: MAG_THROW(NotImplemented, "\"floor_vml_cpu\" not implemented for 'Bool'");
+    case UnaryOp::Ceil: MAG_THROW(NotImplemented, "\"ceil_vml_cpu\" not implemented for 'Bool'");
+    case UnaryOp::Round: MAG_THROW(NotImplemented, "\"round_vml_cpu\" not implemented for 'Bool'");
+    case UnaryOp::Trunc: MAG_THROW(NotImplemented, "\"trunc_vml_cpu\" not implemented for 'Bool'");
+    default: return;
+  }
+}
+
+static const char* scalar_type_name(DType d);
+
 Tensor unary(UnaryOp op, const Tensor& a) {
-  if (a.dtype() == DType::Bool && (op == UnaryOp::Neg))
-    MAG_THROW(Runtime, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  check_unary_bool(op, a.dtype());
   DType rd = unary_result_dtype(op, a.dtype());
   Tensor in = to_dtype(a, rd);
   Tensor out = empty(a.sizes(), rd, a.device());
@@ -157,10 +211,13 @@ Tensor unary(UnaryOp op, const Tensor& a) {
 }
 
 void unary_(UnaryOp op, const Tensor& self) {
+  check_unary_bool(op, self.dtype());
+  if (op == UnaryOp::Square && self.dtype() == DType::Bool)  // square(bool) is pow(bool, 2): int64
+    MAG_THROW(Runtime, "result type Long can't be cast to the desired output type Bool");
   DType rd = unary_result_dtype(op, self.dtype());
   if (rd != self.dtype())
-    MAG_THROW(Runtime, "result type Float can't be cast to the desired output type ",
-              std::string(dtype_name(self.dtype())).substr(6));
+    MAG_THROW(Runtime, "result type ", scalar_type_name(rd), " can't be cast to the desired output type ",
+              scalar_type_name(self.dtype()));
   kernels_for(self.device()).unary(op, self, self);
 }
 
@@ -175,22 +232,36 @@ static DType binary_compute_dtype(BinaryOp op, DType rt) {
   return rt;
 }
 
-// torch's per-op dtype checks, given the compute dtype and the operands' own dtypes
-// (b_number: b is a wrapped Python number, as in `t ** True`)
-static void check_binary_dtypes(BinaryOp op, DType ct, DType da, DType db, bool b_number = false) {
+static void check_binary_dtypes(BinaryOp op, DType ct) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
     MAG_THROW(NotImplemented, "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
               "_cpu\" not implemented for '", scalar_type_name(ct), "'");
-  if (op == BinaryOp::Sub && da == DType::Bool && db == DType::Bool)  // torch's sub_check
+  if (ct == DType::Bool) {
+    switch (op) {  // kernels torch does not build for bool
+      case BinaryOp::FloorDivide: MAG_THROW(NotImplemented, "\"div_floor_cpu\" not implemented for 'Bool'");
+      case BinaryOp::Remainder: MAG_THROW(NotImplemented, "\"remainder_cpu\" not implemented for 'Bool'");
+      case BinaryOp::Fmod: MAG_THROW(NotImplemented, "\"fmod_cpu\" not implemented for 'Bool'");
+      case BinaryOp::Pow: MAG_THROW(NotImplemented, "\"pow\" not implemented for 'Bool'");
+      default: break;
+    }
+  }
+}
+
+// torch's sub_check: on the operands' own dtypes (a Python bool counts), before promotion
+static void check_sub_operands(BinaryOp op, const Tensor& a, const Tensor& b) {
+  if (op != BinaryOp::Sub) return;
+  bool ba = a.dtype() == DType::Bool, bb = b.dtype() == DType::Bool;
+  if (ba && bb)
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
-  if (op == BinaryOp::Sub && (da == DType::Bool || db == DType::Bool))
+  if (ba || bb)
     MAG_THROW(Runtime, "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  if (ct == DType::Bool && (op == BinaryOp::FloorDivide || op == BinaryOp::Remainder))
-    MAG_THROW(NotImplemented, op == BinaryOp::FloorDivide ? "\"div_floor_cpu\"" : "\"remainder_cpu\"",
-              " not implemented for 'Bool'");
-  // bool_tensor ** True computes (torch's tensor-scalar pow); every other all-bool pow does not
-  if (ct == DType::Bool && op == BinaryOp::Pow && !b_number)
-    MAG_THROW(NotImplemented, "\"pow\" not implemented for 'Bool'");
+}
+
+// pow(Tensor, Scalar): torch fills ones for exponent 0/False and copies for 1/True, before
+// any kernel (so bool ** True works); returns -1 when the exponent is neither
+static int pow_trivial_exponent(Scalar e) {
+  double v = e.to_double();
+  return v == 0.0 ? 0 : (v == 1.0 ? 1 : -1);
 }
 
 // Note [wrapped-number operand]: `x * 2`, `x + 1`, `1 - x`, `x > 0` with x a float32/float64
@@ -198,7 +269,7 @@ static void check_binary_dtypes(BinaryOp op, DType ct, DType da, DType db, bool 
 // that dtype (the same cast the copy kernel does) and handed to the kernel as a stride-0 view of
 // a per-thread one-element buffer: no result_type/broadcast/to_dtype/expand and no allocation
 // besides the result. The buffer is only read during the kernel call that receives it.
-template <typename To> static To wrapped_value(const Tensor& w) {
+template <typename To> static To number_as(const Tensor& w) {
   switch (w.dtype()) {
     case DType::Float64: return static_cast<To>(*w.data_as<double>());
     case DType::Int64: return static_cast<To>(*w.data_as<int64_t>());
@@ -217,8 +288,8 @@ static const Tensor& broadcast_number(const Tensor& t, const Tensor& w) {
   thread_local Tensor buf = empty(Shape{1}, DType::Float64);
   TensorImpl* impl = buf.impl();
   impl->dtype = t.dtype();
-  if (t.dtype() == DType::Float32) *buf.data_as<float>() = wrapped_value<float>(w);
-  else *buf.data_as<double>() = wrapped_value<double>(w);
+  if (t.dtype() == DType::Float32) *buf.data_as<float>() = number_as<float>(w);
+  else *buf.data_as<double>() = number_as<double>(w);
   impl->sizes = t.sizes();
   impl->strides = Shape(t.sizes().size(), 0);
   impl->numel = t.numel();
@@ -226,9 +297,10 @@ static const Tensor& broadcast_number(const Tensor& t, const Tensor& w) {
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
+  check_sub_operands(op, a, b);
   if (fast_wrapped_operand(a, b) || fast_wrapped_operand(b, a)) {  // Note [wrapped-number operand]
     const Tensor& t = a.impl()->is_wrapped_number ? b : a;
-    check_binary_dtypes(op, t.dtype(), a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
+    check_binary_dtypes(op, t.dtype());
     Tensor out = empty(t.sizes(), binary_kind(op) == 0 ? t.dtype() : DType::Bool, t.device());
     if (&t == &a) kernels_for(out.device()).binary(op, out, a, broadcast_number(a, b), alpha);
     else kernels_for(out.device()).binary(op, out, broadcast_number(b, a), b, alpha);
@@ -237,7 +309,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   // fast path: same dtype, shape and device, computed in that dtype (no casts, no broadcast)
   if (a.dtype() == b.dtype() && a.device() == b.device() && a.sizes() == b.sizes() &&
       binary_compute_dtype(op, a.dtype()) == a.dtype()) {
-    check_binary_dtypes(op, a.dtype(), a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
+    check_binary_dtypes(op, a.dtype());
     Tensor out = empty(a.sizes(), binary_kind(op) == 0 ? a.dtype() : DType::Bool, a.device());
     kernels_for(out.device()).binary(op, out, a, b, alpha);
     return out;
@@ -245,7 +317,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   check_same_device(a, b);
   DType rt = result_type(a, b);
   DType ct = binary_compute_dtype(op, rt);
-  check_binary_dtypes(op, ct, a.dtype(), b.dtype(), b.impl()->is_wrapped_number);
+  check_binary_dtypes(op, ct);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes());
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
   Tensor out = empty(shape, out_dt, a.impl()->is_wrapped_number ? b.device() : result_device(a, b));
@@ -257,7 +329,8 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
 
 void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
   if (binary_kind(op) == 0 && fast_wrapped_operand(self, other)) {  // p.mul_(0.9), x.add_(1)
-    check_binary_dtypes(op, self.dtype(), self.dtype(), other.dtype(), true);
+    check_sub_operands(op, self, other);
+    check_binary_dtypes(op, self.dtype());
     kernels_for(self.device()).binary(op, self, self, broadcast_number(self, other), alpha);
     return;
   }
@@ -266,11 +339,16 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   if (self.dtype() == other.dtype() && self.device() == other.device() && self.sizes() == other.sizes() &&
       binary_kind(op) == 0 && binary_compute_dtype(op, self.dtype()) == self.dtype() &&
       self.impl()->storage != other.impl()->storage) {
-    check_binary_dtypes(op, self.dtype(), self.dtype(), other.dtype(), other.impl()->is_wrapped_number);
+    check_binary_dtypes(op, self.dtype());
     kernels_for(self.device()).binary(op, self, self, other, alpha);
     return;
   }
   check_same_device(self, other);
+  check_sub_operands(op, self, other);
+  if (op == BinaryOp::Pow && other.impl()->is_wrapped_number && !is_floating(self.dtype())) {
+    Scalar e = wrapped_value(other);
+    if (e.kind == Scalar::Int && e.i < 0) MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
+  }
   DType rt = result_type(self, other);
   DType ct = binary_compute_dtype(op, rt);
   DType out_dt = binary_kind(op) == 0 ? ct : DType::Bool;
@@ -279,7 +357,12 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   if ((is_floating(out_dt) && !is_floating(self.dtype())) || (out_dt != DType::Bool && self.dtype() == DType::Bool && binary_kind(op) == 0))
     MAG_THROW(Runtime, "result type ", scalar_type_name(out_dt), " can't be cast to the desired output type ",
               scalar_type_name(self.dtype()));
-  check_binary_dtypes(op, ct, self.dtype(), other.dtype(), other.impl()->is_wrapped_number);
+  if (op == BinaryOp::Pow && other.impl()->is_wrapped_number) {  // the cast was checked above
+    int k = pow_trivial_exponent(wrapped_value(other));
+    if (k == 0) { fill_(self, Scalar::from_int(1)); return; }
+    if (k == 1) return;
+  }
+  check_binary_dtypes(op, ct);
   Shape shape = broadcast_shapes(self.sizes(), other.sizes());
   if (shape != self.sizes())
     MAG_THROW(Runtime, "output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
@@ -300,19 +383,18 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
 
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   // tensor ** number keeps an integer tensor integer unless the exponent is a float
+  Tensor w = wrapped_scalar(e);
   if (!is_floating(a.dtype()) && e.kind == Scalar::Int && e.i < 0)
     MAG_THROW(Runtime, "Integers to negative integer powers are not allowed.");
+  if (!is_floating(a.dtype()) && a.dtype() != DType::Bool && e.kind == Scalar::Int) check_scalar_fits(e, a.dtype());
+  int k = pow_trivial_exponent(e);
+  if (k >= 0) {
+    DType rt = result_type(a, w);
+    return k == 0 ? full(a.sizes(), Scalar::from_int(1), rt, a.device()) : to_dtype(a, rt, true);
+  }
   // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x): (-inf) ** 0.5 is nan, not inf
   if (is_floating(a.dtype()) && e.kind == Scalar::Float && (e.d == 0.5 || e.d == -0.5))
     return unary(e.d > 0 ? UnaryOp::Sqrt : UnaryOp::Rsqrt, a);
-  // torch's pow_out: x ** 0 (or False) is filled with ones, x ** 1 (or True) copies x, in the
-  // promoted dtype (bool_tensor ** True stays bool)
-  double e0 = e.to_double();
-  if (e0 == 0.0 || e0 == 1.0) {
-    DType rt = result_type(a, wrapped_scalar(e));
-    if (e0 == 0.0) return full(a.sizes(), Scalar::from_int(1), rt, a.device());
-    return to_dtype(a, rt, /*copy=*/true);
-  }
   // torch's pow kernel special-cases these floating exponents (bit-exact only this way):
   // x ** 2 = x * x, x ** 3 = x * x * x, x ** -1 = 1 / x, x ** -2 = 1 / (x * x)
   if (is_floating(a.dtype()) && e.kind != Scalar::Bool) {
@@ -338,12 +420,31 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+static DType clamp_result_type(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  DType rt = a.dtype();
+  if (lo) rt = result_type(a, wrapped_scalar(*lo));
+  if (hi) rt = promote_types(rt, result_type(a, wrapped_scalar(*hi)));
+  return rt;
+}
+
+void check_clamp_inplace(const Tensor& self, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  if (!lo && !hi) return;
+  // torch's can_cast, worded with the C++ type name of self's dtype
+  static const char* cpp_name[] = {"bool", "unsigned char", "signed char", "short int", "int", "long int",
+                                   "c10::Half", "c10::BFloat16", "float", "double"};
+  DType rt = clamp_result_type(self, lo, hi), sd = self.dtype();
+  if ((is_floating(rt) && !is_floating(sd)) || (sd == DType::Bool && rt != DType::Bool))
+    MAG_THROW(Runtime, "result type ", scalar_type_name(rt), " can't be cast to the desired output type ", cpp_name[(int)sd]);
+}
+
 Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   if (!lo && !hi) MAG_THROW(Runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
   Tensor r = a;
-  DType rt = a.dtype();
-  if (lo) rt = result_type(r, wrapped_scalar(*lo));
-  if (hi) rt = promote_types(rt, result_type(a, wrapped_scalar(*hi)));
+  DType rt = clamp_result_type(a, lo, hi);
+  if (rt == DType::Bool)  // no bool clamp kernels in torch
+    MAG_THROW(NotImplemented, "\"clamp_", lo && hi ? "" : (lo ? "min_" : "max_"), "scalar_cpu\" not implemented for 'Bool'");
+  if (lo) check_scalar_fits(*lo, rt);
+  if (hi) check_scalar_fits(*hi, rt);
   r = to_dtype(a, rt);
   // clamp propagates nan and applies min then max (torch: min(max(x, lo), hi))
   if (lo) r = binary(BinaryOp::Maximum, r, scalar_tensor(*lo, rt));
@@ -372,18 +473,23 @@ Tensor arange(double start, double end, double step, DType dtype) {
 Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   MAG_CHECK(steps >= 0, "number of steps must be non-negative");
   Tensor t = empty(Shape{steps}, dtype);
+  if (steps == 1) { fill_(t, Scalar::from_double(start)); return t; }
   dispatch_all(dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* p = t.data_as<T>();
-    if (steps == 1) { p[0] = T((float)start); return; }
-    // torch fills the first half from start and the second half from end (symmetric error)
-    using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
-    C s = (C)start, e = (C)end;
-    C stepv = (e - s) / (C)(steps - 1);
+    // torch's linspace_kernel: the first half from start, the second from end, each element
+    // start + step * i in the dtype's own precision (double for integers); torch's build
+    // contracts that to one fused multiply-add, so we call fma explicitly
+    using C = std::conditional_t<std::is_same_v<T, double> || std::is_integral_v<T>, double, float>;
+    C s, e;  // start and end converted to the dtype first (integers truncate)
+    if constexpr (std::is_same_v<T, bool>) { s = start != 0; e = end != 0; }
+    else if constexpr (std::is_integral_v<T>) { s = (C)(T)(int64_t)start; e = (C)(T)(int64_t)end; }
+    else { s = (C)start; e = (C)end; }
+    C step = (e - s) / (C)(steps - 1);
     int64_t half = steps / 2;
     for (int64_t i = 0; i < steps; ++i) {
-      C v = i < half ? s + stepv * (C)i : e - stepv * (C)(steps - i - 1);
-      if constexpr (std::is_integral_v<T>) p[i] = (T)(int64_t)v; else p[i] = T(v);
+      C v = i < half ? std::fma(step, (C)i, s) : std::fma(-step, (C)(steps - i - 1), e);
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) p[i] = (T)(int64_t)v; else p[i] = T(v);
     }
   });
   return t;

@@ -12,6 +12,11 @@ void check_same_dtype_mm(const Tensor& a, const Tensor& b) {
   }
 }
 
+static const char* type_name(DType d) {  // torch's ScalarType names
+  static const char* n[] = {"Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double"};
+  return n[(int)d];
+}
+
 Tensor mm(const Tensor& a, const Tensor& b) {
   MAG_CHECK(a.dim() == 2, "self must be a matrix");
   MAG_CHECK(b.dim() == 2, "mat2 must be a matrix");
@@ -31,8 +36,13 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   if (a.sizes()[0] != b.sizes()[0] || a.sizes()[2] != b.sizes()[1])
     MAG_THROW(Runtime, "Expected size for first two dimensions of batch2 tensor to be: [", a.sizes()[0], ", ",
               a.sizes()[2], "] but got: [", b.sizes()[0], ", ", b.sizes()[1], "].");
-  check_same_dtype_mm(a, b);
-  Tensor out = empty(Shape{a.sizes()[0], a.sizes()[1], b.sizes()[2]}, a.dtype(), a.device());
+  Shape os{a.sizes()[0], a.sizes()[1], b.sizes()[2]};
+  if (a.dtype() != b.dtype()) {
+    // torch checks bmm's dtypes in the kernel: an empty product never gets there (batch2's dtype)
+    if (shape_numel(os) == 0 || a.sizes()[2] == 0) return zeros(os, b.dtype(), a.device());
+    MAG_THROW(Runtime, "expected scalar type ", type_name(a.dtype()), " but found ", type_name(b.dtype()));
+  }
+  Tensor out = empty(os, a.dtype(), a.device());
   if (a.sizes()[2] == 0) { fill_(out, Scalar::from_int(0)); return out; }
   kernels_for(a.device()).bmm(out, a, b);
   return out;
@@ -43,7 +53,9 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   if (a.sizes()[1] != v.sizes()[0])
     MAG_THROW(Runtime, "size mismatch, got input (", a.sizes()[0], "), mat (", a.sizes()[0], "x", a.sizes()[1],
               "), vec (", v.sizes()[0], ")");
-  check_same_dtype_mm(a, v);
+  if (a.dtype() != v.dtype())  // torch's mv is addmv into a result of vec's dtype
+    MAG_THROW(Runtime, "addmv input tensors must have the same dtype, but got ", type_name(v.dtype()), ", ",
+              type_name(a.dtype()), ", and ", type_name(v.dtype()));
   Tensor r = mm(a, unsqueeze(v, 1));
   return squeeze(r, std::vector<int64_t>{1});
 }
@@ -54,8 +66,8 @@ Tensor dot(const Tensor& a, const Tensor& b) {
     MAG_THROW(Runtime, "inconsistent tensor size, expected tensor [", a.numel(), "] and src [", b.numel(),
               "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(), " elements respectively");
   if (a.dtype() != b.dtype())
-    MAG_THROW(Runtime, "dot : expected both vectors to have same dtype, but found ",
-              std::string(dtype_name(a.dtype())).substr(6), " and ", std::string(dtype_name(b.dtype())).substr(6));
+    MAG_THROW(Runtime, "dot : expected both vectors to have same dtype, but found ", type_name(a.dtype()), " and ",
+              type_name(b.dtype()));
   Tensor r = mm(unsqueeze(a, 0), unsqueeze(b, 1));
   return reshape(r, Shape());
 }

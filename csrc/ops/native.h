@@ -17,6 +17,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b);
 Tensor expand_to(const Tensor& t, const Shape& sizes);  // broadcasting view (no checks beyond shape)
 Tensor scalar_tensor(Scalar s, DType dtype, Device device = Device());
 Tensor wrapped_scalar(Scalar s);  // Python number as a 0-d "wrapped number" tensor
+Scalar wrapped_value(const Tensor& w);  // ... and back
+void check_scalar_fits(Scalar v, DType d);  // torch's "value cannot be converted to type ..."
 
 // --- elementwise
 Tensor unary(UnaryOp op, const Tensor& a);
@@ -25,6 +27,7 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha 
 void unary_(UnaryOp op, const Tensor& self);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi);
+void check_clamp_inplace(const Tensor& self, std::optional<Scalar> lo, std::optional<Scalar> hi);
 Tensor pow_scalar(const Tensor& a, Scalar exponent);  // tensor ** number
 
 // --- copies and casts

@@ -89,7 +89,9 @@ Tensor amax(const Tensor& a, const std::vector<int64_t>& dims, bool keepdim, boo
 }
 
 Tensor all_any(const Tensor& a, const std::vector<int64_t>& dims, bool keepdim, bool is_all) {
-  return reduce_common(is_all ? ReduceOp::All : ReduceOp::Any, a, dims, keepdim, DType::Bool, a.dtype());
+  // torch keeps uint8 for uint8 input (a legacy rule); everything else gives bool
+  DType od = a.dtype() == DType::UInt8 ? DType::UInt8 : DType::Bool;
+  return reduce_common(is_all ? ReduceOp::All : ReduceOp::Any, a, dims, keepdim, od, a.dtype());
 }
 
 std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim, bool is_max) {
@@ -109,6 +111,7 @@ std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim, b
 }
 
 Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim, bool is_max) {
+  MAG_CHECK(a.dtype() != DType::Bool, is_max ? "argmax" : "argmin", "(): does not support bool input");
   if (!dim) {
     MAG_CHECK_KIND(a.numel() > 0, Index, is_max ? "argmax" : "argmin",
                    "(): Expected reduction dim to be specified for input.numel() == 0.");
@@ -117,6 +120,9 @@ Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim, bool is
     if (keepdim) { Shape s = a.sizes(); for (auto& v : s) v = 1; r = reshape(r, s); }
     return r;
   }
+  int64_t d = wrap_dim(*dim, a.dim());
+  if (a.dim() && a.sizes()[d] == 0)
+    MAG_THROW(Index, is_max ? "argmax" : "argmin", "(): Expected reduction dim ", d, " to have non-zero size.");
   return std::get<1>(max_dim(a, *dim, keepdim, is_max));
 }
 

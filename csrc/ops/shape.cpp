@@ -208,11 +208,11 @@ Tensor cat(const TensorList& ts, int64_t dim) {
   // legacy: 1-D empty tensors are skipped
   const Tensor* ref = nullptr;
   for (auto& t : ts) if (!(t.dim() == 1 && t.numel() == 0)) { ref = &t; break; }
-  if (!ref) ref = &ts[0];
-  MAG_CHECK(ref->dim() > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
-  int64_t d = wrap_dim(dim, ref->dim());
   DType dt = ts[0].dtype();
   for (auto& t : ts) dt = promote_types(dt, t.dtype());
+  if (!ref) return empty(Shape{0}, dt, ts[0].device());  // all skipped: dim is never wrapped
+  MAG_CHECK(ref->dim() > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
+  int64_t d = wrap_dim(dim, ref->dim());
   Shape out_sizes = ref->sizes();
   int64_t total = 0;
   for (size_t i = 0; i < ts.size(); ++i) {
@@ -267,11 +267,12 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index_in) {
   Tensor index_host = host_readable(index);  // validated on the host, whatever the device
   const int64_t* ix = index_host.data_as<int64_t>();
   int64_t ixs = index.dim() ? index.strides()[0] : 0;
-  bool empty_out = shape_numel(sizes) == 0;  // torch words the error per path
+  // torch words the error per path: its dim-1 and empty-result paths check in the kernel
+  bool kernel_path = shape_numel(sizes) == 0 || (a.dim() > 1 && d == 1);
   for (int64_t i = 0; i < n; ++i) {
     int64_t v = ix[i * ixs];
     if (v >= 0 && v < size) continue;
-    if (empty_out) MAG_THROW(Runtime, "INDICES element is out of DATA bounds, id=", v, " axis_dim=", size);
+    if (kernel_path) MAG_THROW(Runtime, "INDICES element is out of DATA bounds, id=", v, " axis_dim=", size);
     MAG_THROW(Index, "index out of range in self");
   }
   Tensor out = empty(sizes, a.dtype(), a.device());
@@ -294,8 +295,16 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index_in) {
   check_index_tensor(index_in, "gather");
   Tensor index = to_dtype(index_in, DType::Int64);
   int64_t d = wrap_dim(dim, a.dim());
-  MAG_CHECK(index.dim() == a.dim() || (a.dim() == 0 && index.dim() <= 1),
-            "Index tensor must have the same number of dimensions as input tensor");
+  if (index.numel()) {  // torch's gather_shape_check (skipped for an empty index); 0-d counts as 1-d
+    int64_t nd = std::max<int64_t>(a.dim(), 1);
+    MAG_CHECK(nd == std::max<int64_t>(index.dim(), 1), "Index tensor must have the same number of dimensions as input tensor");
+    for (int64_t i = 0; i < nd; ++i) {
+      int64_t si = a.dim() ? a.sizes()[i] : 1, ii = index.dim() ? index.sizes()[i] : 1;
+      if (i != d && ii > si)
+        MAG_THROW(Runtime, "Size does not match at dimension ", i, " expected index ", shape_str(index.sizes()),
+                  " to be no larger than self ", shape_str(a.sizes()), " apart from dimension ", d);
+    }
+  }
   Tensor out = empty(index.sizes(), a.dtype(), a.device());
   if (out.numel()) kernels_for(a.device()).gather(out, a, d, index);
   return out;

@@ -101,7 +101,11 @@ bool to_scalar(PyObject* o, Scalar& s) {
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
     if (overflow) {
       unsigned long long u = PyLong_AsUnsignedLongLong(o);
-      if (PyErr_Occurred()) { PyErr_Clear(); PyErr_SetString(PyExc_RuntimeError, "Overflow when unpacking long"); return false; }
+      if (PyErr_Occurred()) {  // beyond uint64 too: torch's texts, as an OverflowError
+        PyErr_Clear();
+        PyErr_SetString(PyExc_OverflowError, overflow < 0 ? "can't convert negative int to unsigned" : "int too big to convert");
+        return false;
+      }
       s = Scalar::from_int((int64_t)u);
       return true;
     }

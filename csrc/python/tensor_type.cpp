@@ -37,12 +37,20 @@ static PyObject* tensor_new(PyTypeObject* type, PyObject*, PyObject*) {
 }
 
 // --- operators
+// an operand that is no number: NotImplemented (Python tries the reflected op), except an int
+// too big for any tensor dtype, which is torch's OverflowError
+static PyObject* not_a_number() {
+  if (PyErr_ExceptionMatches(PyExc_OverflowError)) return nullptr;
+  PyErr_Clear();
+  Py_RETURN_NOTIMPLEMENTED;
+}
+
 static PyObject* binary_slot(BinaryOp op, PyObject* a, PyObject* b) {
   MAG_TRY
   Tensor ta, tb;
   if (!is_tensor(a)) {
     // reflected operand: a is a number, b the tensor
-    if (!to_tensor_or_scalar(a, ta)) { PyErr_Clear(); Py_RETURN_NOTIMPLEMENTED; }
+    if (!to_tensor_or_scalar(a, ta)) return not_a_number();
     tb = unwrap(b);
     switch (op) {
       case BinaryOp::Sub: {
@@ -65,7 +73,7 @@ static PyObject* binary_slot(BinaryOp op, PyObject* a, PyObject* b) {
     }
   }
   ta = unwrap(a);
-  if (!to_tensor_or_scalar(b, tb)) { PyErr_Clear(); Py_RETURN_NOTIMPLEMENTED; }
+  if (!to_tensor_or_scalar(b, tb)) return not_a_number();
   if (op == BinaryOp::Pow && tb.impl()->is_wrapped_number) {
     Scalar s; to_scalar(b, s);
     return wrap(ag::pow_scalar(ta, s));
@@ -79,7 +87,7 @@ static PyObject* binary_slot(BinaryOp op, PyObject* a, PyObject* b) {
 static PyObject* inplace_slot(BinaryOp op, PyObject* a, PyObject* b) {
   MAG_TRY
   Tensor tb;
-  if (!to_tensor_or_scalar(b, tb)) { PyErr_Clear(); Py_RETURN_NOTIMPLEMENTED; }
+  if (!to_tensor_or_scalar(b, tb)) return not_a_number();
   ag::inplace_binary(op, unwrap(a), tb);
   Py_INCREF(a);
   return a;
@@ -193,6 +201,7 @@ static PyObject* richcompare(PyObject* a, PyObject* b, int op) {
   MAG_TRY
   Tensor tb;
   if (b == Py_None || !to_tensor_or_scalar(b, tb)) {
+    if (b != Py_None && PyErr_ExceptionMatches(PyExc_OverflowError)) return nullptr;
     PyErr_Clear();
     if (op == Py_EQ) Py_RETURN_FALSE;
     if (op == Py_NE) Py_RETURN_TRUE;
@@ -325,7 +334,15 @@ static PyObject* get_dict(PyObject* self, void*) {
   return p->dict;
 }
 
+// torch's Tensor._base: the tensor a view was made from (the root of a chain of views), else None
+static PyObject* get_base(PyObject* self, void*) {
+  const Tensor& t = unwrap(self);
+  if (!t.impl()->extra || !t.impl()->extra->view_base) Py_RETURN_NONE;
+  return wrap(Tensor(t.impl()->extra->view_base));
+}
+
 static PyGetSetDef tensor_getset[] = {
+    {"_base", get_base, nullptr, nullptr, nullptr},
     {"shape", get_shape, nullptr, nullptr, nullptr},
     {"dtype", get_dtype, nullptr, nullptr, nullptr},
     {"device", get_device, nullptr, nullptr, nullptr},

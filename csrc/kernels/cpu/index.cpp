@@ -80,10 +80,9 @@ static void cpu_gather(const Tensor& out, const Tensor& in, int64_t dim, const T
       int64_t tmp[16];
       for (int64_t d = 0; d < out.dim(); ++d) tmp[d] = idx[d];
       int64_t v = index.data_as<int64_t>()[offset_of(idx, index)];
-      if (v < -size || v >= size)
+      if (v < 0 || v >= size)  // torch's gather takes no negative indices
         MAG_THROW(Runtime, "index ", v, " is out of bounds for dimension ", dim, " with size ", size);
-      if (v < 0) v += size;
-      if (out.dim()) tmp[dim] = v;
+      if (in.dim()) tmp[dim] = v;  // (out may be 0-d while in is 1-d)
       out.data_as<T>()[offset_of(idx, out)] = in.data_as<T>()[offset_of(tmp, in)];
     });
   });
@@ -97,9 +96,8 @@ static void cpu_scatter(const Tensor& out, int64_t dim, const Tensor& index, con
       int64_t tmp[16];
       for (int64_t d = 0; d < index.dim(); ++d) tmp[d] = idx[d];
       int64_t v = index.data_as<int64_t>()[offset_of(idx, index)];
-      if (v < -size || v >= size)
+      if (v < 0 || v >= size)  // torch's scatter takes no negative indices either
         MAG_THROW(Runtime, "index ", v, " is out of bounds for dimension ", dim, " with size ", size);
-      if (v < 0) v += size;
       if (out.dim()) tmp[dim] = v;
       T& o = out.data_as<T>()[offset_of(tmp, out)];
       T s = src.data_as<T>()[offset_of(idx, src)];
