@@ -19,18 +19,40 @@ def hostile():
             mag.empty(0), mag.ones(3, 1, dtype=mag.float64), mag.float32, slice(None), ..., (3, -7)]
 
 
+# every public namespace of the package: functions, and classes (their constructors)
+NAMESPACES = ("mag", "F", "autograd", "init", "nn", "nn_utils", "optim", "lr_scheduler", "data", "cuda")
+# Tensor dunders that are operators or conversions (not object plumbing like __init_subclass__)
+DUNDERS = {"__getitem__", "__setitem__", "__format__", "__index__", "__bool__", "__float__", "__int__", "__len__",
+           "__iter__", "__contains__", "__neg__", "__pos__", "__abs__", "__invert__", "__repr__", "__deepcopy__",
+           "__reduce_ex__", "__setstate__", "__array__", "__hash__"} | {
+    f"__{p}{op}__" for op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor",
+                              "lshift", "rshift") for p in ("", "r", "i")} | {
+    f"__{op}__" for op in ("eq", "ne", "lt", "le", "gt", "ge")}
+
+
+def namespace(name):
+    import myautograd.nn as nn
+    import myautograd.nn.utils as nn_utils
+    import myautograd.optim as optim
+    import myautograd.optim.lr_scheduler as lr_scheduler
+    import myautograd.utils.data as data
+    return {"mag": mag, "F": F, "autograd": mag.autograd, "init": nn.init, "nn": nn, "nn_utils": nn_utils,
+            "optim": optim, "lr_scheduler": lr_scheduler, "data": data, "cuda": mag.cuda}[name]
+
+
 def targets():
     out = []
-    for ns_name, ns in (("mag", mag), ("F", F)):
+    for ns_name in NAMESPACES:
+        ns = namespace(ns_name)
         for n in sorted(dir(ns)):
             obj = getattr(ns, n)
-            if n.startswith("_") or n in SKIP or isinstance(obj, (types.ModuleType, type)) or not callable(obj):
+            if n.startswith("_") or n in SKIP or isinstance(obj, types.ModuleType) or not callable(obj):
+                continue
+            if isinstance(obj, type) and issubclass(obj, BaseException):
                 continue
             out.append((ns_name, n))
     for n in sorted(dir(mag.Tensor)):
-        if (not n.startswith("_") or n in ("__getitem__", "__setitem__", "__add__", "__matmul__", "__pow__",
-                                           "__iadd__", "__rtruediv__", "__format__", "__index__", "__eq__")) \
-                and callable(getattr(mag.Tensor, n, None)):
+        if (not n.startswith("_") or n in DUNDERS) and callable(getattr(mag.Tensor, n, None)):
             out.append(("Tensor", n))
     return out
 
@@ -58,7 +80,7 @@ def call(tgt, args, i=0):
     if ns == "Tensor":
         self = selves()[i % 7]
         return getattr(self, name)(*args)
-    return getattr(mag if ns == "mag" else F, name)(*args)
+    return getattr(namespace(ns), name)(*args)
 
 
 def main():

@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER = os.path.join(HERE, "_hostile_worker.py")
 
 
-def sweep(tmp_path, budget_s=240):
+def sweep(tmp_path, budget_s=540):
     """Run the worker to the end, restarting after each crash; return [(index, signal)]."""
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     progress = str(tmp_path / "progress")

@@ -561,3 +561,30 @@ def test_rpow_zero_base_grad():
 def test_addmm_operand_dims(a, b):
     same(lambda L: L.addmm(L.ones(2), L.ones(a), L.ones(b)))
     same(lambda L: L.addmm(L.ones(1, dtype=L.int64), L.ones(a, dtype=L.int64), L.ones(b, dtype=L.int64), beta=0.5))
+
+
+# ---- known, not fixed (strict xfails: each passes the day the behaviour matches torch) ----
+
+# a subnormal float32 input to norm: torch's gradient is 0 (its vectorised backward treats the
+# subnormal norm as 0), ours is x / |x|; found by the long fuzz run
+@pytest.mark.xfail(strict=True, reason="norm backward at a subnormal input: torch 0, ours grad * x / norm")
+def test_norm_grad_at_subnormal_input():
+    def g(L):
+        x = L.tensor(9.999999350456404e-39, requires_grad=True)
+        L.norm(x, 2, dim=-1, keepdim=True).backward(L.tensor(0.5))
+        return x.grad.item()
+    assert g(mag) == g(torch)
+
+
+# a Python int in [2**63, 2**64) is a uint64 Scalar in torch (int64 fill_ rejects it); ours wraps
+# it to int64 (Scalar has no unsigned kind)
+@pytest.mark.xfail(strict=True, reason="Scalar has no uint64 kind: 2**63 wraps instead of failing the range check")
+def test_int64_fill_with_2_pow_63():
+    same(lambda L: L.zeros(2, dtype=L.int64).fill_(2**63))
+
+
+# 1-D @ batched with mixed dtypes and an empty batch: torch reaches addmv's dtype check, our
+# folded path returns an empty result
+@pytest.mark.xfail(strict=True, reason="matmul's folded 1-D @ batched path skips the dtype check when empty")
+def test_matmul_1d_batched_mixed_dtype_empty():
+    same(lambda L: L.matmul(L.ones(2, dtype=L.float64), L.ones(0, 2, 4)))
