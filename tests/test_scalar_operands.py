@@ -98,3 +98,15 @@ def test_grads_and_names(expr, name):
     my.backward(mag.tensor(g))
     np.testing.assert_array_equal(my.detach().numpy(), ty.detach().numpy())
     np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sub_", "add_", "mul_"])
+@pytest.mark.parametrize("other", ["bool", "float32"])
+def test_inplace_bool_tensor_operands(name, other):
+    # the same-shape in-place fast path must apply torch's sub_check too (found by the fuzzer)
+    t = torch.tensor([True, False, True])
+    m = mag.tensor([True, False, True])
+    to = torch.tensor([False, False, True], dtype=getattr(torch, other))
+    mo = mag.tensor([False, False, True], dtype=getattr(mag, other))
+    _same(_outcome(lambda: getattr(t.clone(), name)(to)), _outcome(lambda: getattr(m.clone(), name)(mo)))
+    _same(_outcome(lambda: getattr(to.clone(), name)(t)), _outcome(lambda: getattr(mo.clone(), name)(m)))

@@ -339,6 +339,7 @@ void binary_(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha)
   if (self.dtype() == other.dtype() && self.device() == other.device() && self.sizes() == other.sizes() &&
       binary_kind(op) == 0 && binary_compute_dtype(op, self.dtype()) == self.dtype() &&
       self.impl()->storage != other.impl()->storage) {
+    check_sub_operands(op, self, other);
     check_binary_dtypes(op, self.dtype());
     kernels_for(self.device()).binary(op, self, self, other, alpha);
     return;
