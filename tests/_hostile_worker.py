@@ -50,6 +50,8 @@ def targets():
                 continue
             if isinstance(obj, type) and issubclass(obj, BaseException):
                 continue
+            if ns_name not in ("mag", "F") and not getattr(obj, "__module__", "myautograd").startswith("myautograd"):
+                continue  # re-exported helpers of other packages (lr_scheduler's weakref.ref, ...)
             out.append((ns_name, n))
     for n in sorted(dir(mag.Tensor)):
         if (not n.startswith("_") or n in DUNDERS) and callable(getattr(mag.Tensor, n, None)):
