@@ -253,8 +253,8 @@ def write_results(path, rows, info, summary, repeats, argv, skipped):
          f"- OS: {info['os']}; Python {info['python']}",
          f"- torch {info['torch']}, torch.get_num_threads() = {info['torch_threads']}"
          + (" (default, left as is)" if "--torch-threads" not in " ".join(argv) else " (set by --torch-threads)"),
-         f"- myautograd {info['myautograd']} (commit {info['commit']}); its elementwise/reduction kernels are "
-         f"single-threaded; its matmul calls OpenBLAS, OPENBLAS_NUM_THREADS {info['openblas_threads']}",
+         f"- myautograd {info['myautograd']} (commit {info['commit']}); its elementwise/reduction kernels and "
+         f"large matmuls split work over its own 2-thread pool; OpenBLAS itself is set to 1 thread",
          "", "## Results", ""]
     L += table_lines(rows, markdown=True)
     L += ["", "```", summary, "```", ""]
