@@ -1,5 +1,21 @@
 """Suite-wide pytest set-up: the sanitizer test (the longest single test: a sanitized build plus
-a subset run) is moved to the front, so an xdist worker starts it first instead of last."""
+a subset run) is moved to the front, so an xdist worker starts it first instead of last; and
+the no_gc fixture shared by the memory and engine tests."""
+import gc
+
+import pytest
+
+
+@pytest.fixture
+def no_gc():
+    """Collect once, then keep the cycle collector off: what is freed must be freed by refcounts."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
 
 
 def pytest_collection_modifyitems(config, items):

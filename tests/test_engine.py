@@ -396,16 +396,6 @@ def test_inference_tensor_saved_for_backward():
 
 # ---- memory: freed by reference counting, long chains ---------------------------------------
 
-@pytest.fixture
-def no_gc():
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def test_graph_freed_without_gc(no_gc):
     x = mag.tensor(X3, requires_grad=True)
     y = x.exp() * x

@@ -10,16 +10,6 @@ import myautograd as mag
 import myautograd.nn as nn
 
 
-@pytest.fixture
-def no_gc():
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def rss_kb():
     with open("/proc/self/status") as f:
         for line in f:
