@@ -35,9 +35,19 @@ class ParallelBuildExt(build_ext):
 
         def compile_parallel(sources, output_dir=None, macros=None, include_dirs=None,
                              debug=0, extra_preargs=None, extra_postargs=None, depends=None):
+            # Note [incremental build]: setuptools recompiles every source when any header
+            # changes; here each object is rebuilt only when its own dependency list (gcc -MMD)
+            # or the compile flags changed.
+            flags = repr((macros, include_dirs, debug, extra_preargs, extra_postargs, comp.compiler_so))
+
             def one(src):
-                return orig_compile([src], output_dir, macros, include_dirs, debug,
-                                    extra_preargs, extra_postargs, depends)[0]
+                obj = comp.object_filenames([src], output_dir=output_dir)[0]
+                if _up_to_date(obj, flags):
+                    return obj
+                out = orig_compile([src], output_dir, macros, include_dirs, debug, extra_preargs,
+                                   list(extra_postargs or []) + ["-MMD", "-MF", obj + ".d"], depends)[0]
+                _write_stamp(obj, flags)
+                return out
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
                 return list(pool.map(one, sources))
 
@@ -87,16 +97,43 @@ NVCC_FLAGS = ["-std=c++17", "-O2", "-Xcompiler", "-fPIC", "-Xcompiler", "-fvisib
 
 
 def _compile_cu(src, build_temp):
-    """One .cu -> .o with nvcc (skipped when the object is newer than it and every header)."""
+    """One .cu -> .o with nvcc (skipped while the object is newer than what it includes)."""
     obj = os.path.join(build_temp, "cuda", src.replace(os.sep, "_")[:-3] + ".o")
     os.makedirs(os.path.dirname(obj), exist_ok=True)
-    deps = [src] + glob.glob("csrc/**/*.h", recursive=True) + glob.glob("csrc/**/*.cuh", recursive=True)
-    if os.path.exists(obj) and os.path.getmtime(obj) >= max(os.path.getmtime(d) for d in deps):
+    flags = repr(NVCC_FLAGS)
+    if _up_to_date(obj, flags):
         return obj
-    cmd = [NVCC] + NVCC_FLAGS + ["-c", src, "-o", obj]
+    cmd = [NVCC] + NVCC_FLAGS + ["-MD", "-MF", obj + ".d", "-c", src, "-o", obj]
     print(" ".join(cmd), flush=True)
     subprocess.check_call(cmd)
+    _write_stamp(obj, flags)
     return obj
+
+
+def _deps_of(dep_file):
+    """The prerequisites listed in a make-style dependency file written by -MMD / -MD."""
+    with open(dep_file) as f:
+        text = f.read().replace("\\\n", " ")
+    _, _, prereqs = text.partition(":")
+    return [d for d in prereqs.split() if d != "\\"]
+
+
+def _up_to_date(obj, flags):
+    """True when obj, its dependency file and its flag stamp exist, the flags match and no
+    prerequisite is newer than obj."""
+    try:
+        with open(obj + ".flags") as f:
+            if f.read() != flags:
+                return False
+        t = os.path.getmtime(obj)
+        return all(os.path.getmtime(d) <= t for d in _deps_of(obj + ".d"))
+    except OSError:
+        return False
+
+
+def _write_stamp(obj, flags):
+    with open(obj + ".flags", "w") as f:
+        f.write(flags)
 
 
 sanitize = os.environ.get("MYAUTOGRAD_SANITIZE") == "1"
