@@ -167,7 +167,7 @@ TensorList layer_norm_bw(FnNode& n, const TensorList& g) {
   // torch (layer_norm_backward): gx = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat)),
   // gxhat = grad * w; gw = sum(grad * xhat) over the batch dims; gb = sum(grad)
   Tensor x = n.sv(0), w = n.sv(1);
-  const std::vector<int64_t>& dims = n.ints;
+  const std::vector<int64_t> dims = n.ints.vec();
   Tensor mean = ag::mean(x, dims, true, std::nullopt, true);
   Tensor rstd = ag::unary(UnaryOp::Rsqrt, add(ag::var(x, dims, 0.0, true, false, true), S(n.doubles[0])));
   Tensor xhat = mul(sub(x, mean), rstd);
@@ -182,7 +182,7 @@ TensorList batch_norm_bw(FnNode& n, const TensorList& g) {
   // batch statistics: the layer-norm formula over (N, spatial); running statistics (eval):
   // gx = grad * w * rstd. gw = sum(grad * xhat), gb = sum(grad) per channel in both
   Tensor x = n.sv(0), w = n.sv(1);
-  const std::vector<int64_t>& dims = n.ints;
+  const std::vector<int64_t> dims = n.ints.vec();
   double eps = n.doubles[0];
   Shape stat(x.dim(), 1);
   stat[1] = x.sizes()[1];

@@ -23,18 +23,18 @@ static Tensor expand_reduced(const Tensor& grad, const Shape& in_sizes, const st
 }
 
 TensorList sum_bw(FnNode& n, const TensorList& g) {
-  return {expand_reduced(g[0], n.shapes[0], n.ints, n.flag)};
+  return {expand_reduced(g[0], n.shapes[0], n.ints.vec(), n.flag)};
 }
 
 TensorList mean_bw(FnNode& n, const TensorList& g) {
-  Tensor e = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
+  Tensor e = expand_reduced(g[0], n.shapes[0], n.ints.vec(), n.flag);
   return {div(e, Si((int64_t)n.doubles[0]))};
 }
 
 TensorList prod_bw(FnNode& n, const TensorList& g) {
   // prod backward via result / x where x != 0; zeros handled by exclusive products
   Tensor x = n.sv(0), res = n.sv(1);
-  std::vector<int64_t> dims = n.ints;
+  std::vector<int64_t> dims = n.ints.vec();
   Tensor ge = expand_reduced(g[0], n.shapes[0], dims, n.flag);
   Tensor re = expand_reduced(res, n.shapes[0], dims, n.flag);
   Tensor any_zero = native::all_any(cmp(BinaryOp::Eq, x, Si(0)), {}, false, false);
@@ -66,10 +66,10 @@ TensorList prod_bw(FnNode& n, const TensorList& g) {
 TensorList amax_bw(FnNode& n, const TensorList& g) {
   // gradient split evenly among the maximal elements (torch amax)
   Tensor x = n.sv(0), res = n.sv(1);
-  Tensor re = expand_reduced(res, n.shapes[0], n.ints, n.flag);
+  Tensor re = expand_reduced(res, n.shapes[0], n.ints.vec(), n.flag);
   Tensor mask = as_dtype(cmp(BinaryOp::Eq, x, re), g[0].dtype());
-  Tensor cnt = native::sum(mask, n.ints, true);
-  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
+  Tensor cnt = native::sum(mask, n.ints.vec(), true);
+  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints.vec(), n.flag);
   return {div(mul(ge, mask), cnt)};
 }
 
@@ -98,8 +98,7 @@ TensorList var_bw(FnNode& n, const TensorList& g) {
   double correction = n.doubles[0];
   int64_t N = (int64_t)n.doubles[1];
   Tensor gr = g[0];
-  if (n.ints.size() && n.ints.back() == -999) {}  // unused sentinel
-  std::vector<int64_t> dims = n.ints;
+  std::vector<int64_t> dims = n.ints.vec();
   if (n.dtype_arg == DType::Bool) {  // std
     Tensor res = n.sv(1);  // torch: (grad / (2 std)).masked_fill_(std == 0, 0)
     Tensor q = div(gr, mul(res, S(2)));
@@ -118,8 +117,8 @@ TensorList norm_bw(FnNode& n, const TensorList& g) {
   Tensor x = n.sv(0), res = n.sv(1);
   double p = n.doubles[0];
   if (p == 0.0) return {Tensor()};  // the 0-"norm" counts nonzeros: no gradient (torch: None)
-  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
-  Tensor re = expand_reduced(res, n.shapes[0], n.ints, n.flag);
+  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints.vec(), n.flag);
+  Tensor re = expand_reduced(res, n.shapes[0], n.ints.vec(), n.flag);
   if (p == 2.0) {
     Tensor r = div(mul(x, ge), re);
     return {ag::where(cmp(BinaryOp::Eq, re, Si(0)), native::zeros_like(r), r)};
@@ -127,7 +126,7 @@ TensorList norm_bw(FnNode& n, const TensorList& g) {
   if (std::isinf(p)) {
     Tensor ax = ag::unary(UnaryOp::Abs, x);
     Tensor mask = as_dtype(cmp(BinaryOp::Eq, ax, re), ge.dtype());
-    Tensor cnt = native::sum(mask, n.ints, true);
+    Tensor cnt = native::sum(mask, n.ints.vec(), true);
     return {mul(mul(native::unary(UnaryOp::Sign, x), div(mask, cnt)), ge)};
   }
   if (p == 1.0) return {mul(native::unary(UnaryOp::Sign, x), ge)};
@@ -139,8 +138,8 @@ TensorList norm_bw(FnNode& n, const TensorList& g) {
 
 TensorList logsumexp_bw(FnNode& n, const TensorList& g) {
   Tensor x = n.sv(0), res = n.sv(1);
-  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints, n.flag);
-  Tensor re = expand_reduced(res, n.shapes[0], n.ints, n.flag);
+  Tensor ge = expand_reduced(g[0], n.shapes[0], n.ints.vec(), n.flag);
+  Tensor re = expand_reduced(res, n.shapes[0], n.ints.vec(), n.flag);
   return {mul(ge, ag::unary(UnaryOp::Exp, sub(x, re)))};
 }
 

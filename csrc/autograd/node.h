@@ -35,8 +35,9 @@ struct SavedVariable {
   bool released = false;
   bool was_leaf = false;
   void save(const Tensor& t, bool output);
-  // `owner` re-links a saved output to the node that produced it.
-  Tensor unpack(const std::shared_ptr<Node>& owner) const;
+  // `owner` re-links a saved output to the node that produced it (a raw pointer: taking a
+  // shared reference costs two atomic operations, needed only for saved outputs).
+  Tensor unpack(Node* owner) const;
   void reset() { data.reset(); released = true; }
 };
 
@@ -61,6 +62,7 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retains_grad;
   std::vector<void*> post_hooks, pre_hooks;  // node hooks (callables)
   std::string anomaly_trace;  // forward stack when anomaly mode recorded it
+  bool runs_python = false;  // apply may call into Python (custom autograd.Function nodes)
 
   Node();
   virtual ~Node();
@@ -79,10 +81,10 @@ struct FnNode : Node {
   const char* node_name;
   Formula formula;
   SmallVector<SavedVariable, 3> saved;
-  std::vector<int64_t> ints;
+  SmallVector<int64_t, 4> ints;  // inline: recording an op must not allocate beside the node
   SmallVector<double, 2> doubles;
   SmallVector<Scalar, 2> scalars;
-  std::vector<Shape> shapes;
+  SmallVector<Shape, 1> shapes;
   DType dtype_arg = DType::Float32;
   bool flag = false;
   bool released_ = false;
@@ -91,7 +93,7 @@ struct FnNode : Node {
   std::string name() const override { return node_name; }
   TensorList apply(TensorList&& grads) override;
   void release_variables() override;
-  Tensor sv(size_t i) { return saved[i].unpack(std::static_pointer_cast<Node>(shared_from_this())); }
+  Tensor sv(size_t i) { return saved[i].unpack(this); }
 };
 
 struct AccumulateGrad : Node {

@@ -16,7 +16,7 @@ Tensor as_view(const Tensor& base, Tensor out) {
 }
 
 static Tensor record_view(const Tensor& a, Tensor out, const char* name, FnNode::Formula f,
-                          std::vector<int64_t> ints = {}, std::vector<Shape> shapes = {}) {
+                          SmallVector<int64_t, 4> ints = {}, SmallVector<Shape, 1> shapes = {}) {
   as_view(a, out);
   if (needs({&a})) {
     auto n = make_fn_node(name, f, {&a});
@@ -57,7 +57,7 @@ Tensor reshape(const Tensor& a, const Shape& sizes) {
 
 Tensor permute(const Tensor& a, const std::vector<int64_t>& dims) {
   Tensor out = native::permute(a, dims);
-  std::vector<int64_t> wd;
+  SmallVector<int64_t, 4> wd;
   for (auto d : dims) wd.push_back(wrap_dim(d, a.dim()));
   return record_view(a, out, "PermuteBackward0", deriv::permute_bw, wd);
 }

@@ -1,11 +1,14 @@
 // small_vector.h: a vector with N elements of inline capacity, for graph-node fields that
 // almost always hold one to three entries (edges, saved tensors, output metadata): recording
-// an op then allocates the node and nothing else. The std::vector subset the core uses.
+// an op then allocates the node and nothing else; and for TensorList, since a backward
+// function almost always takes and returns one or two gradients. The std::vector subset the
+// core uses.
 #pragma once
 #include <cstddef>
 #include <initializer_list>
 #include <new>
 #include <utility>
+#include <vector>
 
 namespace mag {
 
@@ -13,6 +16,10 @@ template <typename T, size_t N>
 class SmallVector {
  public:
   SmallVector() = default;
+  explicit SmallVector(size_t n) { resize(n); }
+  SmallVector(size_t n, const T& v) { reserve(n); for (size_t i = 0; i < n; ++i) push_back(v); }
+  template <typename It, typename = decltype(*std::declval<It>()), typename = decltype(++std::declval<It&>())>
+  SmallVector(It first, It last) { for (; first != last; ++first) push_back(*first); }
   SmallVector(std::initializer_list<T> l) { reserve(l.size()); for (auto& v : l) push_back(v); }
   SmallVector(const SmallVector& o) { reserve(o.n_); for (auto& v : o) push_back(v); }
   SmallVector(SmallVector&& o) noexcept { take(std::move(o)); }
@@ -24,6 +31,7 @@ class SmallVector {
     if (this != &o) { destroy(); take(std::move(o)); }
     return *this;
   }
+  SmallVector& operator=(const std::vector<T>& v) { clear(); reserve(v.size()); for (auto& x : v) push_back(x); return *this; }
   SmallVector& operator=(std::initializer_list<T> l) { clear(); reserve(l.size()); for (auto& v : l) push_back(v); return *this; }
   ~SmallVector() { destroy(); }
 
@@ -37,6 +45,9 @@ class SmallVector {
   T* end() { return p_ + n_; }
   const T* begin() const { return p_; }
   const T* end() const { return p_ + n_; }
+  std::vector<T> vec() const { return std::vector<T>(begin(), end()); }
+  T& front() { return p_[0]; }
+  const T& front() const { return p_[0]; }
   T& back() { return p_[n_ - 1]; }
   const T& back() const { return p_[n_ - 1]; }
 
@@ -63,6 +74,17 @@ class SmallVector {
     while (n_ > n) p_[--n_].~T();
   }
   void clear() { while (n_) p_[--n_].~T(); }
+  T* erase(T* pos) {
+    for (T* q = pos; q + 1 < end(); ++q) *q = std::move(q[1]);
+    pop_back();
+    return pos;
+  }
+  T* insert(T* pos, T v) {
+    size_t i = (size_t)(pos - p_);
+    emplace_back(std::move(v));
+    for (size_t j = n_ - 1; j > i; --j) std::swap(p_[j], p_[j - 1]);
+    return p_ + i;
+  }
 
  private:
   T* inline_ptr() { return reinterpret_cast<T*>(inline_); }

@@ -9,6 +9,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/small_vec.h"
+#include "core/small_vector.h"
 
 namespace mag {
 
@@ -107,7 +108,9 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
-using TensorList = std::vector<Tensor>;
+// Note [TensorList]: inline room for two tensors; gradients flowing through the engine are
+// lists of one or two, and a heap vector per node per backward dominated small graphs.
+using TensorList = SmallVector<Tensor, 2>;
 
 Shape contiguous_strides(const Shape& sizes);
 int64_t shape_numel(const Shape& sizes);
