@@ -79,8 +79,7 @@ class NodeTable {
     SpareSlots& sp = t_spare;
     sp.in_use = false;
     if (slots_.size() > kMaxSpareSlots) return;
-    for (auto& st : slots_)
-      if (st.key) st = NodeState();
+    for (uint32_t i : used_) slots_[i] = NodeState();  // only the slots this run filled
     sp.slots.swap(slots_);
   }
   NodeTable(const NodeTable&) = delete;
@@ -91,6 +90,7 @@ class NodeTable {
     if ((count_ + 1) * 2 > slots_.size()) { rehash(slots_.size() * 2); s = &probe(n); }
     s->key = n;
     ++count_;
+    used_.push_back((uint32_t)(s - slots_.data()));
     return *s;
   }
   NodeState* find(Node* n) { NodeState& s = probe(n); return s.key ? &s : nullptr; }
@@ -106,10 +106,17 @@ class NodeTable {
     std::vector<NodeState> old(n);
     old.swap(slots_);
     count_ = 0;
+    used_.clear();
     for (auto& s : old)
-      if (s.key) { NodeState& d = probe(s.key); d = std::move(s); ++count_; }
+      if (s.key) {
+        NodeState& d = probe(s.key);
+        d = std::move(s);
+        ++count_;
+        used_.push_back((uint32_t)(&d - slots_.data()));
+      }
   }
   std::vector<NodeState> slots_;
+  SmallVector<uint32_t, 32> used_;  // indices of filled slots, so clearing skips empty ones
   size_t count_ = 0;
   bool owns_spare_ = false;
 };
@@ -218,7 +225,12 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
     std::pop_heap(ready.begin(), ready.end(), ReadyCmp());
     Node* n = ready.back();
     ready.pop_back();
-    std::shared_ptr<Node> hold = n->shared_from_this();
+    // Every queued node is kept alive by the edges from the roots (held in root_edges), so a
+    // shared reference (two atomic operations) is taken only where Python code runs and could
+    // in principle reach the graph.
+    std::shared_ptr<Node> hold;
+    if (n->runs_python || !n->pre_hooks.empty() || !n->post_hooks.empty() || !n->tensor_pre_hooks.empty())
+      hold = n->shared_from_this();
     NodeState* nst = table.find(n);
     TensorList in = std::move(nst->buffer);
     bool needed = nst->needed;

@@ -80,14 +80,14 @@ static std::string strip_backward(const Node& node) {
   return p == std::string::npos ? n : n.substr(0, p);
 }
 
-Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
+Tensor SavedVariable::unpack(Node* owner) const {
   if (released)
     MAG_THROW(Runtime, "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
   if (!defined) return Tensor();
   if (data.version() != saved_version) {
     std::string sizes = native::shape_str(data.sizes());
     std::string which;
-    std::shared_ptr<Node> fn = is_output ? owner : data.grad_fn();
+    std::shared_ptr<Node> fn = is_output ? (owner ? owner->shared_from_this() : nullptr) : data.grad_fn();
     if (fn) which = str_cat(", which is output ", is_output ? output_nr : data.impl()->output_nr, " of ", strip_backward(*fn), ",");
     std::string hint = AnomalyMode::is_enabled()
         ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
@@ -98,7 +98,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   }
   if (is_output && owner && GradMode::is_enabled()) {
     Tensor t = detach_tensor(data);
-    t.impl()->grad_fn = owner;
+    t.impl()->grad_fn = owner->shared_from_this();
     t.impl()->output_nr = output_nr;
     return t;
   }

@@ -184,7 +184,7 @@ static PyGetSetDef node_getset[] = {
 struct PyFunctionNode : Node {
   PyObject* ctx;  // owned
   std::string cls_name;
-  PyFunctionNode(PyObject* c, std::string n) : ctx(c), cls_name(std::move(n)) { Py_INCREF(ctx); }
+  PyFunctionNode(PyObject* c, std::string n) : ctx(c), cls_name(std::move(n)) { Py_INCREF(ctx); runs_python = true; }
   ~PyFunctionNode() override { Py_DECREF(ctx); }
   std::string name() const override { return cls_name; }
   TensorList apply(TensorList&& grads) override {
