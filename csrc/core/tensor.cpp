@@ -194,28 +194,38 @@ int64_t wrap_dim(int64_t dim, int64_t ndim) {
 }
 
 Tensor empty(const Shape& sizes, DType dtype, Device device) {
-  for (auto s : sizes)
-    MAG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [",
-              [&] { std::string r; for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]); return r; }(), "]");
-  // numel * itemsize must fit in int64 (as torch's check): an overflow is an error, never a
-  // wrapped-around small allocation
+  // one pass: negative sizes, and numel * itemsize must fit in int64 (as torch's check): an
+  // overflow is an error, never a wrapped-around small allocation
   int64_t n = 1, nbytes = 0;
-  bool overflow = false;
-  for (auto s : sizes) overflow |= __builtin_mul_overflow(n, s, &n);
-  overflow |= __builtin_mul_overflow(n, (int64_t)itemsize(dtype), &nbytes);
-  if (overflow) {
+  bool negative = false, overflow = false;
+  for (auto s : sizes) {
+    negative |= s < 0;
+    overflow |= __builtin_mul_overflow(n, s, &n);
+  }
+  if (negative || overflow) {
+    std::string r;
+    for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
+    for (auto s : sizes) MAG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [", r, "]");
+    MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
+  }
+  if (__builtin_mul_overflow(n, (int64_t)itemsize(dtype), &nbytes)) {
     std::string r;
     for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
     MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
   }
   auto impl = pool::make<TensorImpl>();
   impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
-  impl->refresh_numel();
+  impl->strides = sizes;  // same length; filled in place below (no temporary Shape)
+  int64_t st = 1;
+  for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
+    impl->strides[i] = st;
+    st *= sizes[i] > 1 ? sizes[i] : 1;
+  }
+  impl->numel = n;
   impl->dtype = dtype;
   if (!device.is_cpu()) device = resolve_cuda_device(device);  // "cuda" means the current device
   impl->device = device;
-  fresh_storage(*impl, (size_t)impl->numel * itemsize(dtype), device);
+  fresh_storage(*impl, (size_t)nbytes, device);
   if (t_inference_mode) impl->ext().is_inference = true;
   return Tensor(std::move(impl));
 }

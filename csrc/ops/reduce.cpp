@@ -8,11 +8,12 @@ namespace native {
 
 std::vector<int64_t> normalize_dims(const std::vector<int64_t>& dims, int64_t ndim) {
   std::vector<int64_t> r;
-  std::vector<bool> seen(std::max<int64_t>(ndim, 1), false);
+  if (dims.empty()) return r;  // the common full reduction allocates nothing
+  r.reserve(dims.size());
   for (auto d : dims) {
     int64_t w = wrap_dim(d, ndim);
-    if (seen[w]) MAG_THROW(Runtime, "dim ", w, " appears multiple times in the list of dims");
-    seen[w] = true;
+    for (auto seen : r)  // dims lists are short: a scan beats a bitmap allocation
+      if (seen == w) MAG_THROW(Runtime, "dim ", w, " appears multiple times in the list of dims");
     r.push_back(w);
   }
   std::sort(r.begin(), r.end());

@@ -2,6 +2,7 @@
 // Dims are coalesced where every operand is contiguous across them; the innermost dim is
 // handed to a callback with byte strides, so kernels can take a contiguous fast path.
 #pragma once
+#include <utility>
 #include <algorithm>
 #include <array>
 #include "core/tensor.h"
@@ -148,8 +149,20 @@ inline void map_ccc(O* __restrict o, const A* __restrict a, const B* __restrict 
 
 // Element-wise map over N operands of C++ types Ts...; f returns the output value and must
 // be pure (it may throw; map_s evaluates it once per row).
+namespace loop_detail {
+template <typename Out, typename... In, typename F, size_t... I>
+inline void map_one(const Tensor& out, const std::array<const Tensor*, sizeof...(In)>& ins, F& f,
+                    std::index_sequence<I...>) {
+  *(Out*)out.data() = f(*(const In*)ins[I]->data()...);
+}
+}  // namespace loop_detail
+
 template <typename Out, typename... In, typename F>
 void map_elements(const Tensor& out, const std::array<const Tensor*, sizeof...(In)>& ins, F&& f) {
+  if (out.numel() == 1) {  // one element (inputs are broadcast to out): no loop set-up
+    loop_detail::map_one<Out, In...>(out, ins, f, std::index_sequence_for<In...>{});
+    return;
+  }
   constexpr int N = 1 + sizeof...(In);
   std::array<const Tensor*, N> ops;
   ops[0] = &out;
