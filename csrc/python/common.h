@@ -25,6 +25,10 @@ struct PyDType {
 
 extern PyTypeObject* TensorBaseType;   // _C.TensorBase
 extern PyTypeObject* tensor_class;     // the Python-level torch.Tensor subclass (set at import)
+// Note [tensor object freelist]: dead wrappers of exactly `tensor_class` are kept (up to a
+// small bound) and reused by wrap(): a tiny op otherwise spends ~200 instructions in CPython's
+// allocator and GC bookkeeping per result object. Both ends run with the GIL held.
+bool tensor_freelist_push(PyObject* o);
 extern PyTypeObject DTypeType;
 extern PyObject* dtype_objs[kNumDTypes];
 extern PyObject* node_type_cache;      // dict name -> Python type

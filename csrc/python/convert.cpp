@@ -1,4 +1,5 @@
 // convert.cpp: wrap/unwrap, dtype objects, argument converters and error translation.
+#include <cstring>
 #include "python/common.h"
 
 namespace mag {
@@ -11,6 +12,33 @@ PyObject* size_class = nullptr;
 
 bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, TensorBaseType); }
 
+namespace {
+constexpr int kFreeTensorObjects = 64;
+PyObject* g_free_tensors[kFreeTensorObjects];
+int g_n_free_tensors = 0;
+}  // namespace
+
+// Called by tensor_dealloc once the object is untracked and its fields are destroyed; true
+// when the memory was kept (subtype_dealloc still drops the type reference afterwards, and
+// PyObject_Init takes a new one on reuse).
+bool tensor_freelist_push(PyObject* o) {
+  if (Py_TYPE(o) != tensor_class || g_n_free_tensors == kFreeTensorObjects) return false;
+  g_free_tensors[g_n_free_tensors++] = o;
+  return true;
+}
+
+static PyObject* new_tensor_object(PyTypeObject* tp) {
+  if (tp == tensor_class && g_n_free_tensors) {
+    PyObject* o = g_free_tensors[--g_n_free_tensors];
+    // as tp_alloc leaves it: fields zeroed, one reference, tracked by the GC
+    std::memset((char*)o + sizeof(PyObject), 0, (size_t)tp->tp_basicsize - sizeof(PyObject));
+    PyObject_Init(o, tp);
+    PyObject_GC_Track(o);
+    return o;
+  }
+  return tp->tp_alloc(tp, 0);
+}
+
 PyObject* wrap(Tensor t) {
   if (!t.defined()) Py_RETURN_NONE;
   TensorImpl* impl = t.impl();
@@ -20,7 +48,7 @@ PyObject* wrap(Tensor t) {
     return o;
   }
   PyTypeObject* tp = tensor_class ? tensor_class : TensorBaseType;
-  PyObject* o = tp->tp_alloc(tp, 0);
+  PyObject* o = new_tensor_object(tp);
   if (!o) return nullptr;
   new (&((PyTensor*)o)->t) Tensor(std::move(t));
   impl->pyobj = o;

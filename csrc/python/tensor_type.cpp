@@ -14,6 +14,7 @@ static void tensor_dealloc(PyObject* self) {
   Py_CLEAR(p->dict);
   if (p->t.defined() && p->t.impl()->pyobj == self) p->t.impl()->pyobj = nullptr;
   p->t.~Tensor();
+  if (tensor_freelist_push(self)) return;  // Note [tensor object freelist]
   Py_TYPE(self)->tp_free(self);
 }
 
