@@ -228,7 +228,7 @@ TensorList run_backward(const TensorList& roots, const TensorList& grad_roots, b
     // Every queued node is kept alive by the edges from the roots (held in root_edges), so a
     // shared reference (two atomic operations) is taken only where Python code runs and could
     // in principle reach the graph.
-    std::shared_ptr<Node> hold;
+    Rc<Node> hold;
     if (n->runs_python || !n->pre_hooks.empty() || !n->post_hooks.empty() || !n->tensor_pre_hooks.empty())
       hold = n->shared_from_this();
     NodeState* nst = table.find(n);

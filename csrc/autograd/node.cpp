@@ -29,12 +29,12 @@ Node::~Node() {
 // destroyed by the outermost call instead.
 namespace {
 struct Teardown {
-  std::vector<std::shared_ptr<Node>> pending;
+  std::vector<Rc<Node>> pending;
   bool draining = false;
 };
 }  // namespace
 
-void release_node(std::shared_ptr<Node>&& n) {
+void release_node(Rc<Node>&& n) {
   if (!n) return;
   if (n.use_count() > 1) { n.reset(); return; }
   static thread_local Teardown td;
@@ -43,7 +43,7 @@ void release_node(std::shared_ptr<Node>&& n) {
   if (t.draining) return;
   t.draining = true;
   while (!t.pending.empty()) {
-    std::shared_ptr<Node> cur = std::move(t.pending.back());
+    Rc<Node> cur = std::move(t.pending.back());
     t.pending.pop_back();
     cur.reset();  // may push more nodes
   }
@@ -87,7 +87,7 @@ Tensor SavedVariable::unpack(Node* owner) const {
   if (data.version() != saved_version) {
     std::string sizes = native::shape_str(data.sizes());
     std::string which;
-    std::shared_ptr<Node> fn = is_output ? (owner ? owner->shared_from_this() : nullptr) : data.grad_fn();
+    Rc<Node> fn = is_output ? (owner ? owner->shared_from_this() : nullptr) : data.grad_fn();
     if (fn) which = str_cat(", which is output ", is_output ? output_nr : data.impl()->output_nr, " of ", strip_backward(*fn), ",");
     std::string hint = AnomalyMode::is_enabled()
         ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
@@ -131,10 +131,10 @@ bool AnomalyMode::check_nan() { return g_anomaly_nan; }
 void AnomalyMode::set_enabled(bool e, bool c) { g_anomaly = e; g_anomaly_nan = c; }
 
 // --- recording
-std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
+Rc<Node> grad_accumulator(const Tensor& leaf) {
   auto& ex = leaf.impl()->ext();
   if (ex.grad_accumulator) return ex.grad_accumulator;
-  auto acc = std::make_shared<AccumulateGrad>(leaf);
+  auto acc = make_rc<AccumulateGrad>(leaf);
   ex.grad_accumulator = acc;
   return acc;
 }
@@ -162,20 +162,20 @@ void collect_next_edges(Node& n, std::initializer_list<const Tensor*> inputs) {
   for (auto* t : inputs) n.next_edges.push_back(t->defined() && t->requires_grad() ? gradient_edge(*t) : Edge());
 }
 
-std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs) {
+Rc<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs) {
   auto n = pool::make<FnNode>(name, f);
   collect_next_edges(*n, inputs);
   return n;
 }
 
-std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs) {
+Rc<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs) {
   auto n = pool::make<FnNode>(name, f);
   n->next_edges.reserve(inputs.size());
   for (auto& t : inputs) n->next_edges.push_back(t.defined() && t.requires_grad() ? gradient_edge(t) : Edge());
   return n;
 }
 
-void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+void set_history(const Tensor& out, const Rc<Node>& node, uint32_t output_nr) {
   out.impl()->grad_fn = node;
   out.impl()->output_nr = output_nr;
   if (node->input_meta.size() <= output_nr) node->input_meta.resize(output_nr + 1);

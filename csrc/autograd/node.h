@@ -15,7 +15,7 @@ namespace mag {
 
 struct Node;
 struct Edge {
-  std::shared_ptr<Node> fn;
+  Rc<Node> fn;
   uint32_t input_nr = 0;
   bool valid() const { return (bool)fn; }
 };
@@ -53,13 +53,13 @@ struct PyBridge {
 };
 extern PyBridge g_py;
 
-struct Node : std::enable_shared_from_this<Node> {
+struct Node : EnableRcFromThis<Node> {
   uint64_t sequence_nr;
   SmallVector<Edge, 2> next_edges;
   SmallVector<InputMeta, 1> input_meta;  // one per forward output
   void* pyobj = nullptr;  // borrowed pointer to the Python wrapper, if any
   std::vector<std::pair<uint32_t, void*>> tensor_pre_hooks;  // (input index, callable)
-  std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retains_grad;
+  std::vector<std::pair<uint32_t, WeakRc<TensorImpl>>> retains_grad;
   std::vector<void*> post_hooks, pre_hooks;  // node hooks (callables)
   std::string anomaly_trace;  // forward stack when anomaly mode recorded it
   bool runs_python = false;  // apply may call into Python (custom autograd.Function nodes)
@@ -97,7 +97,7 @@ struct FnNode : Node {
 };
 
 struct AccumulateGrad : Node {
-  std::weak_ptr<TensorImpl> variable_;  // Note [leaf owns its accumulator] (core/tensor.h)
+  WeakRc<TensorImpl> variable_;  // Note [leaf owns its accumulator] (core/tensor.h)
   explicit AccumulateGrad(const Tensor& v);
   Tensor variable() const { return Tensor(variable_.lock()); }
   std::string name() const override { return "AccumulateGrad"; }
@@ -132,13 +132,13 @@ struct GradModeGuard {
 
 // --- recording helpers
 Edge gradient_edge(const Tensor& t);
-std::shared_ptr<Node> grad_accumulator(const Tensor& leaf);
+Rc<Node> grad_accumulator(const Tensor& leaf);
 bool compute_requires_grad(std::initializer_list<const Tensor*> ts);
 bool compute_requires_grad(const TensorList& ts);
 // Creates a node with edges to `inputs` (invalid edge where an input needs no grad).
-std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs);
-std::shared_ptr<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs);
-void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+Rc<FnNode> make_fn_node(const char* name, FnNode::Formula f, std::initializer_list<const Tensor*> inputs);
+Rc<FnNode> make_fn_node(const char* name, FnNode::Formula f, const TensorList& inputs);
+void set_history(const Tensor& out, const Rc<Node>& node, uint32_t output_nr = 0);
 void collect_next_edges(Node& n, std::initializer_list<const Tensor*> inputs);
 uint64_t next_sequence_nr();
 

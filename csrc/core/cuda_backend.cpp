@@ -43,10 +43,10 @@ void cuda_free(void* ctx, void* p) {
 }
 }  // namespace
 
-std::shared_ptr<Storage> cuda_storage(size_t nbytes, Device device) {
+Rc<Storage> cuda_storage(size_t nbytes, Device device) {
   device = resolve_cuda_device(device);
   const CudaBackend& b = *g_backend;
-  auto s = std::make_shared<Storage>();
+  auto s = make_rc<Storage>();
   g_cuda_memory.store(true, std::memory_order_relaxed);
   s->data = b.alloc(nbytes, device.index);
   s->nbytes = nbytes;

@@ -44,7 +44,7 @@ Device resolve_cuda_device(Device d);
 // True once any CUDA storage was allocated (then CPU kernels check their operands' devices).
 bool cuda_memory_exists();
 // Storage for a CUDA device (from the caching allocator).
-std::shared_ptr<Storage> cuda_storage(size_t nbytes, Device device);
+Rc<Storage> cuda_storage(size_t nbytes, Device device);
 // A copy of t on `device` (same dtype, contiguous); t itself when it is already there.
 Tensor to_device(const Tensor& t, Device device, bool non_blocking = false);
 // t's values readable by the CPU: t itself on the CPU, else a host copy. For the few host-side

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include "core/rc.h"
 
 namespace mag {
 namespace pool {
@@ -13,7 +14,7 @@ namespace pool {
 void* alloc(size_t nbytes);
 void release(void* p, size_t nbytes);
 
-// A std allocator over the pool, for std::allocate_shared (control block and object in one
+// A std allocator over the pool, for Rc handles (control block and object in one
 // pooled block).
 template <typename T>
 struct Allocator {
@@ -27,8 +28,8 @@ struct Allocator {
 };
 
 template <typename T, typename... Args>
-std::shared_ptr<T> make(Args&&... args) {
-  return std::allocate_shared<T>(Allocator<T>(), std::forward<Args>(args)...);
+Rc<T> make(Args&&... args) {
+  return std::__allocate_shared<T, kRcPolicy>(Allocator<T>(), std::forward<Args>(args)...);
 }
 
 }  // namespace pool

@@ -105,9 +105,9 @@ static void* cpu_alloc(size_t nbytes, size_t& rounded) {
   return p;
 }
 
-std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+Rc<Storage> Storage::allocate(size_t nbytes, Device device) {
   if (!device.is_cpu()) return cuda_storage(nbytes, device);
-  auto s = std::make_shared<Storage>();
+  auto s = make_rc<Storage>();
   size_t n;
   s->data = cpu_alloc(nbytes, n);
   s->nbytes = nbytes;
@@ -133,7 +133,7 @@ struct StorageBlock {
 static void fresh_storage(TensorImpl& impl, size_t nbytes, Device device) {
   if (!device.is_cpu()) {  // device memory: its own storage, a separate version counter
     impl.storage = cuda_storage(nbytes, device);
-    impl.version = std::make_shared<VersionCounter>();
+    impl.version = make_rc<VersionCounter>();
     return;
   }
   auto block = pool::make<StorageBlock>();
@@ -148,8 +148,8 @@ static void fresh_storage(TensorImpl& impl, size_t nbytes, Device device) {
   }
   st.nbytes = nbytes;
   st.device = device;
-  impl.storage = std::shared_ptr<Storage>(block, &block->storage);
-  impl.version = std::shared_ptr<VersionCounter>(block, &block->version);
+  impl.storage = Rc<Storage>(block, &block->storage);
+  impl.version = Rc<VersionCounter>(block, &block->version);
 }
 
 TensorImpl::~TensorImpl() {

@@ -9,6 +9,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/small_vec.h"
+#include "core/rc.h"
 #include "core/small_vector.h"
 
 namespace mag {
@@ -30,7 +31,7 @@ struct Storage {
   void (*deleter)(void* ctx, void* data) = nullptr;
   void* ctx = nullptr;
   ~Storage();
-  static std::shared_ptr<Storage> allocate(size_t nbytes, Device device);
+  static Rc<Storage> allocate(size_t nbytes, Device device);
 };
 
 int64_t cpu_bytes_in_use();
@@ -45,18 +46,18 @@ class Tensor;
 
 // Rarely-used autograd state, allocated only when needed.
 struct AutogradExtra {
-  std::shared_ptr<TensorImpl> grad;
+  Rc<TensorImpl> grad;
   // Note [leaf owns its accumulator]: the leaf holds its AccumulateGrad strongly and the node
   // holds the leaf weakly (torch does the reverse), so a leaf's node is made once, not per graph.
-  std::shared_ptr<Node> grad_accumulator;
-  std::shared_ptr<TensorImpl> view_base;  // set for views: the tensor whose storage this views
+  Rc<Node> grad_accumulator;
+  Rc<TensorImpl> view_base;  // set for views: the tensor whose storage this views
   bool retains_grad = false;
   bool is_inference = false;
   std::vector<std::pair<int, void*>> hooks;  // (handle id, PyObject* callable) for leaves
 };
 
 struct TensorImpl {
-  std::shared_ptr<Storage> storage;
+  Rc<Storage> storage;
   Shape sizes, strides;
   int64_t offset = 0;  // in elements
   int64_t numel = 0;
@@ -65,8 +66,8 @@ struct TensorImpl {
   bool requires_grad = false;   // meaningful for leaves; non-leaves require grad via grad_fn
   bool is_wrapped_number = false;  // a Python scalar turned into a 0-d tensor
   uint32_t output_nr = 0;
-  std::shared_ptr<VersionCounter> version;
-  std::shared_ptr<Node> grad_fn;
+  Rc<VersionCounter> version;
+  Rc<Node> grad_fn;
   std::unique_ptr<AutogradExtra> extra;
   void* pyobj = nullptr;  // borrowed back-pointer to the Python wrapper, if one exists
 
@@ -80,10 +81,10 @@ struct TensorImpl {
 class Tensor {
  public:
   Tensor() = default;
-  explicit Tensor(std::shared_ptr<TensorImpl> p) : impl_(std::move(p)) {}
+  explicit Tensor(Rc<TensorImpl> p) : impl_(std::move(p)) {}
   bool defined() const { return (bool)impl_; }
   TensorImpl* impl() const { return impl_.get(); }
-  const std::shared_ptr<TensorImpl>& ptr() const { return impl_; }
+  const Rc<TensorImpl>& ptr() const { return impl_; }
   void reset() { impl_.reset(); }
 
   const Shape& sizes() const { return impl_->sizes; }
@@ -99,13 +100,13 @@ class Tensor {
   bool is_contiguous() const { return impl_->is_contiguous(); }
   bool requires_grad() const { return impl_->requires_grad || impl_->grad_fn; }
   bool is_leaf() const { return !impl_->grad_fn; }
-  const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
+  const Rc<Node>& grad_fn() const { return impl_->grad_fn; }
   uint32_t version() const { return impl_->version->version; }
   void bump_version() const { impl_->version->version++; }
   bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
 
  private:
-  std::shared_ptr<TensorImpl> impl_;
+  Rc<TensorImpl> impl_;
 };
 
 // Note [TensorList]: inline room for two tensors; gradients flowing through the engine are
@@ -127,6 +128,6 @@ Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset);
 Tensor detach_tensor(const Tensor& src);
 
 // Release a grad_fn without deep recursion (long chains are torn down iteratively).
-void release_node(std::shared_ptr<Node>&& n);
+void release_node(Rc<Node>&& n);
 
 }  // namespace mag

@@ -37,8 +37,8 @@ bool is_tensor(PyObject* o);
 inline const Tensor& unwrap(PyObject* o) { return ((PyTensor*)o)->t; }
 PyObject* wrap(Tensor t);
 PyObject* wrap_list(const TensorList& ts);
-PyObject* wrap_node(const std::shared_ptr<Node>& n);
-std::shared_ptr<Node> unwrap_node(PyObject* o);  // nullptr if not a node
+PyObject* wrap_node(const Rc<Node>& n);
+Rc<Node> unwrap_node(PyObject* o);  // nullptr if not a node
 
 // converters (return false with a Python error set)
 bool to_tensor_or_scalar(PyObject* o, Tensor& out);  // numbers become wrapped scalars
@@ -52,11 +52,10 @@ PyObject* size_to_py(const Shape& s);  // torch.Size
 extern PyObject* size_class;          // torch.Size (set at import)
 PyObject* dtype_obj(DType d);
 
-// Note [GIL release]: big out-of-place ops run their kernels with the GIL released, so other
-// Python threads make progress. Only when nothing is recorded (grad mode off or no input
-// requires grad): then no autograd metadata of a shared tensor is touched, nothing inside
-// calls the CPython API, and no object with Python hooks can die (the caller holds the inputs).
-constexpr int64_t kNoGilNumel = 1 << 15;
+// Note [GIL release]: the GIL is released inside long kernels only (parallel_for, see
+// kernels/cpu/parallel.h), never around an op as a whole: recording, allocation and handle
+// copies all run with the GIL held, which is what makes the non-atomic reference counts safe
+// (core/rc.h). NoGil is for waits that touch no handle (e.g. a device synchronize).
 struct NoGil {
   PyThreadState* st = nullptr;
   explicit NoGil(bool release) { if (release) st = PyEval_SaveThread(); }
@@ -64,10 +63,6 @@ struct NoGil {
   NoGil(const NoGil&) = delete;
   NoGil& operator=(const NoGil&) = delete;
 };
-inline bool release_gil_for(const Tensor& a, const Tensor& b) {
-  if (a.numel() + b.numel() < kNoGilNumel) return false;
-  return !GradMode::is_enabled() || (!a.requires_grad() && !b.requires_grad());
-}
 
 // error translation: call inside catch
 void set_python_error(const Error& e);

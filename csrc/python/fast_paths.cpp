@@ -35,14 +35,14 @@ using FastFn = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*)
 template <UnaryOp op>
 PyObject* unary_method(PyObject* self, PyObject*) {  // METH_NOARGS, as torch's
   const Tensor& t = unwrap(self);
-  MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary(op, t); } return wrap(r); MAG_CATCH(nullptr)
+  MAG_TRY Tensor r; r = ag::unary(op, t); return wrap(r); MAG_CATCH(nullptr)
 }
 template <UnaryOp op>
 PyObject* unary_function(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
   if (nargs == 1 && !kw) {
     if (is_tensor(args[0])) {
       const Tensor& t = unwrap(args[0]);
-      MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary(op, t); } return wrap(r); MAG_CATCH(nullptr)
+      MAG_TRY Tensor r; r = ag::unary(op, t); return wrap(r); MAG_CATCH(nullptr)
     }
     PyErr_Format(PyExc_TypeError, "%s(): argument 'input' (position 1) must be Tensor, not %s",
                  unary_function_key(op) + 2, Py_TYPE(args[0])->tp_name);
@@ -56,7 +56,7 @@ template <BinaryOp op>
 PyObject* binary_call(PyObject* a, PyObject* b) {
   Tensor x, y;
   if (!to_tensor_or_scalar(a, x) || !to_tensor_or_scalar(b, y)) return nullptr;
-  MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::binary(op, x, y); } return wrap(r); MAG_CATCH(nullptr)
+  MAG_TRY Tensor r; r = ag::binary(op, x, y); return wrap(r); MAG_CATCH(nullptr)
 }
 template <BinaryOp op>
 PyObject* binary_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
@@ -73,14 +73,14 @@ PyObject* binary_function(PyObject*, PyObject* const* args, Py_ssize_t nargs, Py
 PyObject* sum_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
   if (nargs == 0 && !kw) {
     const Tensor& t = unwrap(self);
-    MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::sum(t, {}, false, std::nullopt, false); } return wrap(r); MAG_CATCH(nullptr)
+    MAG_TRY Tensor r; r = ag::sum(t, {}, false, std::nullopt, false); return wrap(r); MAG_CATCH(nullptr)
   }
   return fallback("m_sum", self, args, nargs, kw);
 }
 PyObject* mean_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
   if (nargs == 0 && !kw) {
     const Tensor& t = unwrap(self);
-    MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::mean(t, {}, false, std::nullopt, false); } return wrap(r); MAG_CATCH(nullptr)
+    MAG_TRY Tensor r; r = ag::mean(t, {}, false, std::nullopt, false); return wrap(r); MAG_CATCH(nullptr)
   }
   return fallback("m_mean", self, args, nargs, kw);
 }

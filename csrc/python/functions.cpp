@@ -71,15 +71,11 @@ PyObject* none() { Py_RETURN_NONE; }
 
 // --- elementwise
 FN(f_unary) { A; int64_t op; Tensor t; if (!a.check(2, "_unary") || !I(a[0], op) || !T(a[1], t)) return nullptr;
-  MAG_TRY Tensor r; { NoGil g(release_gil_for(t, t)); r = ag::unary((UnaryOp)op, t); } return wrap(r); MAG_CATCH(nullptr) }
+  MAG_TRY Tensor r; r = ag::unary((UnaryOp)op, t); return wrap(r); MAG_CATCH(nullptr) }
 FN(f_binary) { A; int64_t op; Tensor x, y; Scalar al;
   if (!a.check(4, "_binary") || !I(a[0], op) || !to_tensor_or_scalar(a[1], x) || !to_tensor_or_scalar(a[2], y) || !to_scalar(a[3], al)) return nullptr;
   MAG_TRY
-  Tensor r;
-  {
-    NoGil g(release_gil_for(x, y));
-    r = binary_kind((BinaryOp)op) != 0 ? native::binary((BinaryOp)op, x, y, al) : ag::binary((BinaryOp)op, x, y, al);
-  }
+  Tensor r = binary_kind((BinaryOp)op) != 0 ? native::binary((BinaryOp)op, x, y, al) : ag::binary((BinaryOp)op, x, y, al);
   return wrap(r);
   MAG_CATCH(nullptr) }
 FN(f_pow) { A; Tensor x, y; if (!a.check(2, "_pow") || !to_tensor_or_scalar(a[0], x) || !to_tensor_or_scalar(a[1], y)) return nullptr;
@@ -110,7 +106,7 @@ FN(f_clamp) { A; Tensor x; if (!a.check(3, "_clamp") || !T(a[0], x)) return null
 // --- reductions
 FN(f_sum) { A; Tensor x; std::vector<int64_t> d; bool has, kd; std::optional<DType> dt;
   if (!a.check(4, "_sum") || !T(a[0], x) || !OptDims(a[1], d, has) || !B(a[2], kd) || !OptDType(a[3], dt)) return nullptr;
-  MAG_TRY Tensor r; { NoGil g(release_gil_for(x, x)); r = ag::sum(x, d, kd, dt, has); } return wrap(r); MAG_CATCH(nullptr) }
+  MAG_TRY Tensor r; r = ag::sum(x, d, kd, dt, has); return wrap(r); MAG_CATCH(nullptr) }
 FN(f_mean) { A; Tensor x; std::vector<int64_t> d; bool has, kd; std::optional<DType> dt;
   if (!a.check(4, "_mean") || !T(a[0], x) || !OptDims(a[1], d, has) || !B(a[2], kd) || !OptDType(a[3], dt)) return nullptr;
   MAG_TRY return wrap(ag::mean(x, d, kd, dt, has)); MAG_CATCH(nullptr) }
@@ -208,11 +204,11 @@ FN(f_index_add) { A; Tensor x, i, s; int64_t d; if (!a.check(4, "_index_add") ||
 FN(f_nonzero) { A; Tensor x; if (!a.check(1, "_nonzero") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(native::nonzero(x)); MAG_CATCH(nullptr) }
 
 // --- linear algebra and nn
-FN(f_mm) { A; Tensor x, y; if (!a.check(2, "_mm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::mm(x, y); } return wrap(r); MAG_CATCH(nullptr) }
-FN(f_bmm) { A; Tensor x, y; if (!a.check(2, "_bmm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::bmm(x, y); } return wrap(r); MAG_CATCH(nullptr) }
+FN(f_mm) { A; Tensor x, y; if (!a.check(2, "_mm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; r = ag::mm(x, y); return wrap(r); MAG_CATCH(nullptr) }
+FN(f_bmm) { A; Tensor x, y; if (!a.check(2, "_bmm") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; r = ag::bmm(x, y); return wrap(r); MAG_CATCH(nullptr) }
 FN(f_mv) { A; Tensor x, y; if (!a.check(2, "_mv") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::mv(x, y)); MAG_CATCH(nullptr) }
 FN(f_dot) { A; Tensor x, y; if (!a.check(2, "_dot") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY return wrap(ag::dot(x, y)); MAG_CATCH(nullptr) }
-FN(f_matmul) { A; Tensor x, y; if (!a.check(2, "_matmul") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; { NoGil g(release_gil_for(x, y)); r = ag::matmul(x, y); } return wrap(r); MAG_CATCH(nullptr) }
+FN(f_matmul) { A; Tensor x, y; if (!a.check(2, "_matmul") || !T(a[0], x) || !T(a[1], y)) return nullptr; MAG_TRY Tensor r; r = ag::matmul(x, y); return wrap(r); MAG_CATCH(nullptr) }
 FN(f_addmm) { A; Tensor b, x, y; Scalar be, al; if (!a.check(5, "_addmm") || !T(a[0], b) || !T(a[1], x) || !T(a[2], y) || !to_scalar(a[3], be) || !to_scalar(a[4], al)) return nullptr;
   MAG_TRY return wrap(ag::addmm(b, x, y, be, al)); MAG_CATCH(nullptr) }
 FN(f_mse_loss) { A; Tensor x, y; int64_t r; if (!a.check(3, "_mse_loss") || !T(a[0], x) || !T(a[1], y) || !I(a[2], r)) return nullptr;
@@ -408,19 +404,19 @@ FN(f_from_pointer) {
   A; int64_t addr, nbytes; Shape s, st; DType d;
   if (!a.check(6, "_from_pointer") || !I(a[1], addr) || !I(a[2], nbytes) || !to_shape(a[3], s) || !to_shape(a[4], st) || !to_dtype(a[5], d)) return nullptr;
   MAG_TRY
-  auto storage = std::make_shared<Storage>();
+  auto storage = make_rc<Storage>();
   storage->data = (void*)addr;
   storage->nbytes = (size_t)nbytes;
   Py_INCREF(a[0]);
   storage->ctx = a[0];
   storage->deleter = decref_owner;
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_rc<TensorImpl>();
   impl->storage = storage;
   impl->sizes = s;
   impl->strides = st;
   impl->refresh_numel();
   impl->dtype = d;
-  impl->version = std::make_shared<VersionCounter>();
+  impl->version = make_rc<VersionCounter>();
   return wrap(Tensor(impl));
   MAG_CATCH(nullptr)
 }

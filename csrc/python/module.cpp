@@ -1,10 +1,16 @@
 // module.cpp: the myautograd._C module: registers the types and functions.
 #include "python/common.h"
 #include "ops/registry.h"
+#include "kernels/cpu/parallel.h"
 #include <vector>
 
 namespace mag {
 namespace py {
+
+// Note [GIL release] (kernels/cpu/parallel.h): long kernels drop the GIL when the calling
+// thread holds it (a pool thread or a thread inside a released region does not).
+static void* release_gil() { return PyGILState_Check() ? (void*)PyEval_SaveThread() : nullptr; }
+static void restore_gil(void* state) { PyEval_RestoreThread((PyThreadState*)state); }
 
 static PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "myautograd._C", "myautograd native core", -1, function_defs};
 
@@ -15,6 +21,8 @@ extern "C" __attribute__((visibility("default"))) PyObject* PyInit__C() {
   using namespace mag::py;
   PyObject* m = PyModule_Create(&module_def);
   if (!m) return nullptr;
+  mag::g_gil_hooks.release = release_gil;
+  mag::g_gil_hooks.restore = restore_gil;
   init_dtypes(m);
   init_tensor_type(m);
   if (PyModule_AddFunctions(m, fast_function_defs()) < 0) return nullptr;

@@ -8,7 +8,7 @@ namespace py {
 
 struct PyNode {
   PyObject_HEAD
-  std::shared_ptr<Node> node;
+  Rc<Node> node;
   PyObject* dict;
 };
 
@@ -21,13 +21,13 @@ static void node_dealloc(PyObject* self) {
   PyNode* p = (PyNode*)self;
   if (p->node && p->node->pyobj == self) p->node->pyobj = nullptr;
   Py_CLEAR(p->dict);
-  p->node.~shared_ptr<Node>();
+  { using NodeRc = Rc<Node>; p->node.~NodeRc(); }
   Py_TYPE(self)->tp_free(self);
 }
 static int node_traverse(PyObject* self, visitproc visit, void* arg) { Py_VISIT(((PyNode*)self)->dict); Py_VISIT(Py_TYPE(self)); return 0; }
 static int node_clear(PyObject* self) { Py_CLEAR(((PyNode*)self)->dict); return 0; }
 
-PyObject* wrap_node(const std::shared_ptr<Node>& n) {
+PyObject* wrap_node(const Rc<Node>& n) {
   if (!n) Py_RETURN_NONE;
   if (n->pyobj) { Py_INCREF((PyObject*)n->pyobj); return (PyObject*)n->pyobj; }
   std::string name = n->name();
@@ -41,12 +41,12 @@ PyObject* wrap_node(const std::shared_ptr<Node>& n) {
   PyTypeObject* tp = (PyTypeObject*)cls;
   PyObject* o = tp->tp_alloc(tp, 0);
   if (!o) return nullptr;
-  new (&((PyNode*)o)->node) std::shared_ptr<Node>(n);
+  new (&((PyNode*)o)->node) Rc<Node>(n);
   n->pyobj = o;
   return o;
 }
 
-std::shared_ptr<Node> unwrap_node(PyObject* o) {
+Rc<Node> unwrap_node(PyObject* o) {
   if (!NodeType || !PyObject_TypeCheck(o, NodeType)) return nullptr;
   return ((PyNode*)o)->node;
 }
@@ -97,7 +97,7 @@ static PyObject* node_register_prehook(PyObject* self, PyObject* fn) {
 
 // A removable handle: holds a weak reference to the node through a capsule of the shared_ptr.
 static PyObject* handle_factory = nullptr;  // Python: (remove_callable) -> RemovableHandle
-struct HandleCtx { std::weak_ptr<Node> node; std::weak_ptr<TensorImpl> tensor; void* fn; int kind; };
+struct HandleCtx { WeakRc<Node> node; WeakRc<TensorImpl> tensor; void* fn; int kind; };
 static void handle_capsule_free(PyObject* cap) { delete (HandleCtx*)PyCapsule_GetPointer(cap, "mag.handle"); }
 static PyObject* handle_remove(PyObject* cap, PyObject*) {
   HandleCtx* h = (HandleCtx*)PyCapsule_GetPointer(cap, "mag.handle");
@@ -216,7 +216,7 @@ PyObject* function_record(PyObject*, PyObject* args) {
   const char* name;
   if (!PyArg_ParseTuple(args, "OsOO", &ctx, &name, &ins, &outs)) return nullptr;
   MAG_TRY
-  auto n = std::make_shared<PyFunctionNode>(ctx, name);
+  auto n = make_rc<PyFunctionNode>(ctx, name);
   Py_ssize_t ni = PySequence_Size(ins);
   for (Py_ssize_t i = 0; i < ni; ++i) {
     PyObject* it = PySequence_GetItem(ins, i);

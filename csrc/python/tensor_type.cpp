@@ -80,7 +80,7 @@ static PyObject* binary_slot(BinaryOp op, PyObject* a, PyObject* b) {
     return wrap(ag::pow_scalar(ta, s));
   }
   Tensor r;
-  { NoGil g(release_gil_for(ta, tb)); r = ag::binary(op, ta, tb); }  // Note [GIL release]
+  r = ag::binary(op, ta, tb);
   return wrap(r);
   MAG_CATCH(nullptr)
 }
@@ -123,7 +123,7 @@ static PyObject* nb_matmul(PyObject* a, PyObject* b) {
   if (!is_tensor(a) || !is_tensor(b)) Py_RETURN_NOTIMPLEMENTED;
   MAG_TRY
   Tensor x = unwrap(a), y = unwrap(b), r;
-  { NoGil g(release_gil_for(x, y)); r = ag::matmul(x, y); }  // Note [GIL release]
+  r = ag::matmul(x, y);
   return wrap(r);
   MAG_CATCH(nullptr)
 }
@@ -281,7 +281,7 @@ static PyObject* get_data(PyObject* self, void*) {
   // .data: shares storage, no history, its own version counter (unlike detach())
   const Tensor& t = unwrap(self);
   Tensor d = detach_tensor(t);
-  d.impl()->version = std::make_shared<VersionCounter>();
+  d.impl()->version = make_rc<VersionCounter>();
   return wrap(d);
 }
 static int set_data(PyObject* self, PyObject* v, void*) {

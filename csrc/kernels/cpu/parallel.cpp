@@ -15,6 +15,8 @@
 
 namespace mag {
 
+GilHooks g_gil_hooks;
+
 namespace {
 
 thread_local int tl_thread_num = 0;

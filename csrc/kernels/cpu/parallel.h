@@ -19,13 +19,33 @@ namespace detail {
 void parallel_run(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f);
 }
 
+// Note [GIL release]: a long kernel runs with the GIL released so other Python threads make
+// progress. The binding layer installs these hooks (release returns null when the calling
+// thread does not hold the GIL); parallel_for uses them around a big top-level range. Its
+// chunk functions see raw data pointers only and never copy or drop a tensor handle: the
+// handles' reference counts are not atomic (Note [single-threaded reference counts]).
+struct GilHooks {
+  void* (*release)() = nullptr;
+  void (*restore)(void*) = nullptr;
+};
+extern GilHooks g_gil_hooks;
+struct GilReleased {
+  void* state = nullptr;
+  explicit GilReleased(bool on) { if (on && g_gil_hooks.release) state = g_gil_hooks.release(); }
+  ~GilReleased() { if (state) g_gil_hooks.restore(state); }
+  GilReleased(const GilReleased&) = delete;
+  GilReleased& operator=(const GilReleased&) = delete;
+};
+
 // f(begin, end) on each chunk; serial when the range is small, one thread is configured, or
 // already inside a parallel region. Exceptions from any chunk are rethrown here.
 template <typename F>
 inline void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
   int64_t n = end - begin;
   if (n <= 0) return;
-  if (n > grain && n > 1 && !in_parallel_region() && get_num_threads() > 1) {
+  bool top_level_big = n > grain && n > 1 && !in_parallel_region();
+  GilReleased nogil(top_level_big);
+  if (top_level_big && get_num_threads() > 1) {
     detail::parallel_run(begin, end, grain, std::function<void(int64_t, int64_t)>(f));
   } else {
     f(begin, end);
