@@ -186,8 +186,8 @@ void check_inplace(const Tensor& t) {
   if (GradMode::is_enabled()) {
     if (t.is_leaf() && t.impl()->requires_grad)
       MAG_THROW(Runtime, "a leaf Variable that requires grad is being used in an in-place operation.");
-    if (t.impl()->extra && t.impl()->extra->view_base) {
-      const Tensor base(t.impl()->extra->view_base);
+    if (t.impl()->view_base) {
+      const Tensor base(t.impl()->view_base);
       if (base.is_leaf() && base.impl()->requires_grad)
         MAG_THROW(Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
     }

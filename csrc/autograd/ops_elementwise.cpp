@@ -254,7 +254,7 @@ void inplace_assign(const Tensor& self, const Tensor& result) {
   native::copy_(self, result);
   self.bump_version();
   if (!result.grad_fn() || !GradMode::is_enabled()) return;
-  auto base_ptr = self.impl()->extra ? self.impl()->extra->view_base : nullptr;
+  auto base_ptr = self.impl()->view_base;
   if (base_ptr) {
     // Note [CopySlices]: writing into a view rewires the base: base' = base with the view's
     // region replaced by `result`; the view then reads from base'.

@@ -9,8 +9,7 @@ static bool needs(std::initializer_list<const Tensor*> ts) { return compute_requ
 
 Tensor as_view(const Tensor& base, Tensor out) {
   // the root of a chain of views is remembered (for the leaf / CopySlices rules)
-  auto root = base.impl()->extra && base.impl()->extra->view_base ? base.impl()->extra->view_base : base.ptr();
-  out.impl()->ext().view_base = root;
+  out.impl()->view_base = base.impl()->view_base ? base.impl()->view_base : base.ptr();
   if (base.impl()->extra && base.impl()->extra->is_inference) out.impl()->ext().is_inference = true;
   return out;
 }

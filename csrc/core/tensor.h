@@ -50,7 +50,6 @@ struct AutogradExtra {
   // Note [leaf owns its accumulator]: the leaf holds its AccumulateGrad strongly and the node
   // holds the leaf weakly (torch does the reverse), so a leaf's node is made once, not per graph.
   Rc<Node> grad_accumulator;
-  Rc<TensorImpl> view_base;  // set for views: the tensor whose storage this views
   bool retains_grad = false;
   bool is_inference = false;
   std::vector<std::pair<int, void*>> hooks;  // (handle id, PyObject* callable) for leaves
@@ -68,6 +67,7 @@ struct TensorImpl {
   uint32_t output_nr = 0;
   Rc<VersionCounter> version;
   Rc<Node> grad_fn;
+  Rc<TensorImpl> view_base;  // set for views: the tensor whose storage this views (inline: every view has one)
   std::unique_ptr<AutogradExtra> extra;
   void* pyobj = nullptr;  // borrowed back-pointer to the Python wrapper, if one exists
 

@@ -77,6 +77,16 @@ static DType sum_dtype(const Tensor& a, std::optional<DType> dtype) {
 
 Tensor sum(const Tensor& a, const std::vector<int64_t>& dims, bool keepdim, std::optional<DType> dtype) {
   DType od = sum_dtype(a, dtype);
+  // one float element summed whole (a [1]-shaped loss): the kernel's 0 + x (so -0.0 gives
+  // +0.0, as torch), without the reduction iterator's set-up
+  if (a.numel() == 1 && dims.empty() && !keepdim && od == a.dtype() && a.device().is_cpu()) {
+    if (od == DType::Float32 || od == DType::Float64) {
+      Tensor out = empty(Shape(), od);
+      if (od == DType::Float32) *out.data_as<float>() = 0.0f + *a.data_as<float>();
+      else *out.data_as<double>() = 0.0 + *a.data_as<double>();
+      return out;
+    }
+  }
   return reduce_common(ReduceOp::Sum, a, dims, keepdim, od, dtype ? *dtype : a.dtype());
 }
 

@@ -338,8 +338,8 @@ static PyObject* get_dict(PyObject* self, void*) {
 // torch's Tensor._base: the tensor a view was made from (the root of a chain of views), else None
 static PyObject* get_base(PyObject* self, void*) {
   const Tensor& t = unwrap(self);
-  if (!t.impl()->extra || !t.impl()->extra->view_base) Py_RETURN_NONE;
-  return wrap(Tensor(t.impl()->extra->view_base));
+  if (!t.impl()->view_base) Py_RETURN_NONE;
+  return wrap(Tensor(t.impl()->view_base));
 }
 
 static PyGetSetDef tensor_getset[] = {
