@@ -55,6 +55,7 @@ struct NodeState {
   bool needed = false;   // on a path to a captured input (autograd.grad / inputs=)
   int capture = -1;      // first slot in `captures` for this node, or -1
   TensorList buffer;     // summed incoming gradients, one per forward output
+  void reset() { key = nullptr; deps = 0; visited = needed = false; capture = -1; buffer.clear(); }
 };
 
 // The slot array of a finished run is kept (cleared) per thread and reused by the next
@@ -79,7 +80,7 @@ class NodeTable {
     SpareSlots& sp = t_spare;
     sp.in_use = false;
     if (slots_.size() > kMaxSpareSlots) return;
-    for (uint32_t i : used_) slots_[i] = NodeState();  // only the slots this run filled
+    for (uint32_t i : used_) slots_[i].reset();  // only the slots this run filled
     sp.slots.swap(slots_);
   }
   NodeTable(const NodeTable&) = delete;

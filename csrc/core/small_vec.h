@@ -26,16 +26,13 @@ class Shape {
     resize(n);
     if (n) std::memcpy(data(), p, n * 8);
   }
-  Shape(const Shape& o) : n_(0), heap_(nullptr) {
-    resize(o.n_);
-    if (o.n_) std::memcpy(data(), o.data(), o.n_ * 8);
-  }
+  Shape(const Shape& o) : n_(0), heap_(nullptr) { copy_from(o); }
   Shape(Shape&& o) noexcept : n_(o.n_), heap_(o.heap_) {
     if (!heap_) std::memcpy(inl_, o.inl_, sizeof(inl_));
     o.heap_ = nullptr; o.n_ = 0;
   }
   Shape& operator=(const Shape& o) {
-    if (this != &o) { resize(o.n_); if (o.n_) std::memcpy(data(), o.data(), o.n_ * 8); }
+    if (this != &o) copy_from(o);
     return *this;
   }
   Shape& operator=(Shape&& o) noexcept {
@@ -84,12 +81,28 @@ class Shape {
     n_ = n;
   }
   bool operator==(const Shape& o) const {
-    return n_ == o.n_ && (n_ == 0 || std::memcmp(data(), o.data(), n_ * 8) == 0);
+    if (n_ != o.n_) return false;
+    const int64_t *a = data(), *b = o.data();
+    for (size_t i = 0; i < n_; ++i)  // shapes are short: a loop beats a memcmp call
+      if (a[i] != b[i]) return false;
+    return true;
   }
   bool operator!=(const Shape& o) const { return !(*this == o); }
   std::vector<int64_t> vec() const { return std::vector<int64_t>(begin(), end()); }
 
  private:
+  void copy_from(const Shape& o) {
+    if (o.n_ <= (size_t)kInline && !heap_) {
+      // the common case: a fixed-size copy the compiler inlines (no memset + memcpy calls).
+      // o's buffer always holds kInline values (inline, or a heap block larger than that).
+      std::memcpy(inl_, o.data(), sizeof(inl_));
+      n_ = o.n_;
+      return;
+    }
+    resize(o.n_);
+    if (o.n_) std::memcpy(data(), o.data(), o.n_ * 8);
+  }
+
   size_t n_;
   int64_t* heap_;
   union { int64_t inl_[kInline]; size_t cap_; };

@@ -19,6 +19,12 @@ std::string device_str(Device d) {
 // Bytes of CPU storage currently allocated: leak tests read it through _C._cpu_bytes_in_use().
 static std::atomic<int64_t> g_cpu_bytes{0};
 int64_t cpu_bytes_in_use() { return g_cpu_bytes.load(std::memory_order_relaxed); }
+// Storage is created and freed with the GIL held (Note [single-threaded reference counts],
+// core/rc.h), so the count needs no locked read-modify-write: a plain load and store, atomic
+// only so that a reader on another thread sees a whole value.
+static inline void add_cpu_bytes(int64_t d) {
+  g_cpu_bytes.store(g_cpu_bytes.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+}
 
 // Note [large block cache]: blocks of at least kCacheMinBytes go to a small cache on free and
 // are handed out again for the same rounded size. glibc serves them with mmap/munmap (its
@@ -77,7 +83,7 @@ LargeBlockCache& large_cache() {
 
 static void cpu_free(void* ctx, void* p) {
   size_t n = (size_t)ctx;
-  g_cpu_bytes.fetch_sub((int64_t)n, std::memory_order_relaxed);
+  add_cpu_bytes(-(int64_t)n);
   if (n >= kCacheMinBytes) large_cache().put(n, p);
   else std::free(p);
 }
@@ -100,7 +106,7 @@ static void* cpu_alloc(size_t nbytes, size_t& rounded) {
     MAG_THROW(Memory, "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
               nbytes, " bytes. Error code 12 (Cannot allocate memory)");
   }
-  g_cpu_bytes.fetch_add((int64_t)n, std::memory_order_relaxed);
+  add_cpu_bytes((int64_t)n);
   rounded = n;
   return p;
 }
@@ -125,8 +131,8 @@ struct StorageBlock {
   Storage storage;
   VersionCounter version;
   alignas(16) char inline_data[kInlineBytes];  // 16, not 64: over-aligned new is slow
-  StorageBlock() { g_cpu_bytes.fetch_add(kInlineBytes, std::memory_order_relaxed); }
-  ~StorageBlock() { g_cpu_bytes.fetch_sub(kInlineBytes, std::memory_order_relaxed); }
+  StorageBlock() { add_cpu_bytes(kInlineBytes); }
+  ~StorageBlock() { add_cpu_bytes(-(int64_t)kInlineBytes); }
 };
 }  // namespace
 

@@ -137,7 +137,7 @@ Tensor expand(const Tensor& a, const std::vector<int64_t>& sizes) {
     }
     out[i] = target;
   }
-  return make_view(a, out, st, a.offset());
+  return make_view(a, std::move(out), std::move(st), a.offset());
 }
 
 Tensor squeeze(const Tensor& a, std::optional<std::vector<int64_t>> dims) {
