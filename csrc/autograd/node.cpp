@@ -3,6 +3,7 @@
 #include "autograd/node.h"
 #include <atomic>
 #include "core/pool.h"
+#include "kernels/cpu/parallel.h"
 #include "ops/native.h"
 
 namespace mag {
@@ -213,6 +214,7 @@ static bool stealable(const Tensor& g) {
 }
 
 void accumulate_into_grad(const Tensor& variable, const Tensor& new_grad) {
+  KeepGil serialized;  // another thread's backward may be accumulating into the same .grad
   auto& ex = variable.impl()->ext();
   if (!ex.grad) {
     if (GradMode::is_enabled()) {

@@ -16,6 +16,10 @@
 namespace mag {
 
 GilHooks g_gil_hooks;
+static thread_local int t_keep_gil = 0;
+bool gil_kept() { return t_keep_gil > 0; }
+KeepGil::KeepGil() { ++t_keep_gil; }
+KeepGil::~KeepGil() { --t_keep_gil; }
 
 namespace {
 

@@ -29,9 +29,19 @@ struct GilHooks {
   void (*restore)(void*) = nullptr;
 };
 extern GilHooks g_gil_hooks;
+// Work that must stay serialized by the GIL keeps it for its whole extent: accumulating into a
+// leaf's .grad, which another thread's backward may accumulate into at the same time (torch
+// takes a per-leaf mutex there).
+bool gil_kept();
+struct KeepGil {
+  KeepGil();
+  ~KeepGil();
+  KeepGil(const KeepGil&) = delete;
+  KeepGil& operator=(const KeepGil&) = delete;
+};
 struct GilReleased {
   void* state = nullptr;
-  explicit GilReleased(bool on) { if (on && g_gil_hooks.release) state = g_gil_hooks.release(); }
+  explicit GilReleased(bool on) { if (on && g_gil_hooks.release && !gil_kept()) state = g_gil_hooks.release(); }
   ~GilReleased() { if (state) g_gil_hooks.restore(state); }
   GilReleased(const GilReleased&) = delete;
   GilReleased& operator=(const GilReleased&) = delete;
