@@ -10,6 +10,26 @@ import myautograd as mag
 import myautograd.nn as nn
 
 
+# ASan's quarantine keeps freed blocks resident on purpose, so an RSS budget says nothing about
+# our leaks in a sanitized build; the storage and cyclic-garbage checks hold there unchanged
+RSS_SKIP = "RSS budget not meaningful under AddressSanitizer (freed memory is held in its quarantine)"
+
+
+def check_rss_growth(rss0, limit_kb, what):
+    """Last check of a test: RSS grew by less than limit_kb since rss0 (skipped in a sanitized build)."""
+    grown = rss_kb() - rss0
+    if mag._C._sanitized:
+        pytest.skip(f"{RSS_SKIP}; grew {grown} kB, every other check of this test passed")
+    assert grown < limit_kb, what
+
+
+def test_sanitized_flag_matches_the_process():
+    # the RSS skip above must fire exactly in the sanitizer run (libasan preloaded, scripts/sanitize.sh)
+    with open("/proc/self/maps") as f:
+        asan_loaded = "libasan" in f.read()
+    assert mag._C._sanitized is asan_loaded
+
+
 def rss_kb():
     with open("/proc/self/status") as f:
         for line in f:
@@ -79,7 +99,7 @@ def test_mlp_10000_steps_rss_and_storage_flat(no_gc):
         loss = _mlp_step(model, opt, xb, yb)
     del loss
     assert mag._C._cpu_bytes_in_use() <= bytes0 + 4096
-    assert rss_kb() - rss0 < 20_000, "RSS grew by more than 20 MB over 10,000 steps"
+    check_rss_growth(rss0, 20_000, "RSS grew by more than 20 MB over 10,000 steps")
 
 
 def test_lstm_2000_steps_rss_and_storage_flat(no_gc):
@@ -101,8 +121,8 @@ def test_lstm_2000_steps_rss_and_storage_flat(no_gc):
     for _ in range(2_000):
         step()
     assert mag._C._cpu_bytes_in_use() <= bytes0 + 4096
-    assert rss_kb() - rss0 < 20_000, "RSS grew by more than 20 MB over 2,000 LSTM steps"
     assert gc.collect() == 0
+    check_rss_growth(rss0, 20_000, "RSS grew by more than 20 MB over 2,000 LSTM steps")
 
 
 def test_million_node_chain_backprops_and_frees(no_gc):
