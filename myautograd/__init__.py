@@ -4,6 +4,7 @@ from ._core import (Size, device, dtype, bool, uint8, int8, int16, short, int32,
                     float16, half, bfloat16, float32, float, float64, double)
 from . import _C  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
+from . import _legacy_types
 from ._ops import *  # noqa: F401,F403
 from ._ops import abs, all, any, max, min, round, sum, pow  # noqa: F401
 from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, ones_like,  # noqa: F401
@@ -14,6 +15,9 @@ from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                          is_inference_mode_enabled)
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, cuda, return_types  # noqa: F401
+
+_legacy_types.install(globals())  # FloatTensor, LongTensor, ... (torch's legacy typed constructors)
+tensortype = _legacy_types.tensortype
 
 
 # torch.save / torch.load and torch.serialization load zipfile, pickle machinery and the
@@ -55,6 +59,49 @@ def set_default_dtype(d):
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _C._set_default_dtype(d)
+
+
+_warned_default_tensor_type = False
+
+
+def set_default_tensor_type(t):
+    """Deprecated in torch 2.1 (warns once per process, TORCH_WARN_ONCE): the default dtype from a
+    typed constructor or its name."""
+    import warnings
+    global _warned_default_tensor_type
+    if isinstance(t, str):
+        import importlib
+        import sys
+        head, *rest = t.split(".")
+        t = sys.modules[__name__] if head == "torch" else importlib.import_module(head)
+        for part in rest:
+            t = getattr(t, part)
+    if not _warned_default_tensor_type:
+        _warned_default_tensor_type = True
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "torch.set_default_dtype() and torch.set_default_device() as alternatives. (Triggered internally "
+                      "at /__w/pytorch/pytorch/torch/csrc/tensor/python_tensor.cpp:434.)", UserWarning, stacklevel=2)
+    if not isinstance(t, _legacy_types.tensortype):
+        raise TypeError("invalid type object: only floating-point types are supported as the default type")
+    if not t.dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _C._set_default_dtype(t.dtype)
+
+
+def typename(obj):
+    """'torch.FloatTensor' for a tensor, else the object's (or its class's) qualified name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module, qualname = obj.__class__.__module__ or "", obj.__class__.__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    return f"{module.replace('myautograd', 'torch', 1) if module.startswith('myautograd') else module}.{qualname}"
 
 
 def set_num_threads(n):

@@ -100,6 +100,28 @@ def _wider(a, b):
     return a if order[a] >= order[b] else b
 
 
+_INT_BOUNDS = {"int8": (-2**7, 2**7 - 1), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+               "int64": (-2**63, 2**63 - 1), "uint8": (0, 255)}
+
+
+def _check_int_range(flat, dtype):
+    """torch's checks when Python numbers fill an integer tensor: a Python int must fit int64
+    (ValueError), then the dtype (for uint8, -255..255 wraps like C); a float must lie within the
+    dtype's range before truncation, nan and inf never do. bool and floating dtypes take anything."""
+    lo, hi = _INT_BOUNDS[str(dtype).replace("torch.", "")]
+    if lo <= builtins.min(flat) and builtins.max(flat) <= hi and not builtins.any(map(math.isnan, flat)):
+        return  # the common case, at C speed
+    for v in flat:
+        if isinstance(v, builtins.int):  # bool included
+            if not -2**63 <= v < 2**63:
+                raise ValueError("Overflow when unpacking long long")
+            ok = (-hi <= v <= hi) if lo == 0 else (lo <= v <= hi)
+        else:
+            ok = lo <= v <= hi  # False for nan
+        if not ok:
+            raise RuntimeError(f"value cannot be converted to type {str(dtype).replace('torch.', '')} without overflow")
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     if isinstance(data, _C.TensorBase):  # a copy on data's device unless device= says otherwise
         _check_device(device)
@@ -118,6 +140,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     kind = _infer(data, shape, flat)
     if dtype is None:
         dtype = {"bool": _C.bool, "int": _C.int64, "float": _C._get_default_dtype()}[kind]
+    if flat and not dtype.is_floating_point and dtype != _C.bool:
+        _check_int_range(flat, dtype)
+    elif flat and kind != "bool" and (builtins.min(flat) < -2**63 or builtins.max(flat) >= 2**63):
+        # Python ints beyond int64 are fine for floating and bool tensors: convert them here
+        flat = [builtins.float(v) if isinstance(v, builtins.int) and not -2**63 <= v < 2**63 else v for v in flat]
     return _finish(_place(_C._from_flat(flat, shape, dtype), dev), requires_grad)
 
 

@@ -250,16 +250,33 @@ def _correction(unbiased, correction):
     return 1.0 if unbiased else 0.0
 
 
+def _warn_dof(name, input, out, correction):
+    """torch's TORCH_WARN when the degrees of freedom N - correction are <= 0, where N is input
+    numel / output numel (0 for an empty output); stacklevel 3 names the caller's line."""
+    n_out = out.numel()
+    if (input.numel() // n_out if n_out else 0) - correction <= 0:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel). (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+
+
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, builtins.bool):
         unbiased, dim = dim, None
-    return _C._var(input, _dims(dim), _correction(unbiased, correction), keepdim, False)
+    c = _correction(unbiased, correction)
+    r = _C._var(input, _dims(dim), c, keepdim, False)
+    _warn_dof("var", input, r, c)
+    return r
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, builtins.bool):
         unbiased, dim = dim, None
-    return _C._var(input, _dims(dim), _correction(unbiased, correction), keepdim, True)
+    c = _correction(unbiased, correction)
+    r = _C._var(input, _dims(dim), c, keepdim, True)
+    _warn_dof("std", input, r, c)
+    return r
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):

@@ -1,6 +1,7 @@
 """_tensor: torch.Tensor. Operators, attributes and hot paths live in _C.TensorBase; the
 methods here normalise arguments and delegate to _ops / _C, so each op has one definition."""
 import builtins
+import numbers
 
 from . import _C, _ops
 from ._core import Size, _cpu, device as _device_cls
@@ -29,45 +30,103 @@ def _index_tensor_of(obj):
 _NOT_GIVEN = object()
 
 
-def _legacy_new(args):
-    """torch.Tensor(...): sizes or a torch.Size (a new tensor), another tensor (an alias), or
-    data (a sequence, in the default dtype). torch leaves new memory uninitialised; we zero it."""
+def _type_desc(v, elements=True):
+    """A value's type as torch's argument parser prints it (Tensor, int, numpy.int64, list of [int])."""
+    if isinstance(v, _C.TensorBase):
+        return "Tensor"
+    t = type(v)
+    name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+    if elements and isinstance(v, (list, tuple)):
+        inner = list(dict.fromkeys(_type_desc(e) for e in v))
+        return f"{name} of [{', '.join(inner)}]"
+    return name
+
+
+def _as_size(v):
+    """An int that torch's parser takes for a size: int (bool too), numpy ints, 0-d integer tensors."""
+    if isinstance(v, _C.TensorBase):
+        if v.ndim == 0 and not v.dtype.is_floating_point and v.dtype != _C.bool:
+            return v.item()
+        return None
+    if isinstance(v, (builtins.float, str)) or not hasattr(v, "__index__"):
+        return None
+    try:
+        return v.__index__()
+    except TypeError:  # numpy arrays other than 0-d integer ones
+        return None
+
+
+def _options_text(dtype, device):
+    names = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+             "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+             "int64": "long int", "bool": "bool"}
+    return (f"TensorOptions(dtype={names[str(dtype).replace('torch.', '')]}, device={device}, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _legacy_new(args, dt=None, device=None):
+    """torch.Tensor(...) and the typed torch.FloatTensor(...) family (dt given): sizes or a
+    torch.Size (a new tensor), another tensor (an alias; a typed constructor requires its exact
+    dtype on cpu), or data (a sequence, in dt or the default dtype). torch leaves new memory
+    uninitialised; we zero it."""
     from ._creation import tensor
-    dt = _C._get_default_dtype()
+    typed = dt is not None
+    dt = dt if typed else _C._get_default_dtype()
     if not args:
         return _C._empty([0], dt)
     first = args[0]
     if len(args) == 1:
         if isinstance(first, _C.TensorBase):
+            if device is not None:
+                raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not "
+                                   "supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.")
+            dev = str(first.device)
+            if typed and (first.dtype != dt or dev != "cpu"):
+                raise TypeError(f"expected {_options_text(dt, 'cpu')} (got {_options_text(first.dtype, dev)})")
             return _C._alias(first)
         if isinstance(first, Size):
             return _C._full(list(first), 0, dt)
         if isinstance(first, str):
             raise TypeError("new(): invalid data type 'str'")
-        if not isinstance(first, builtins.int) or isinstance(first, builtins.bool):
-            if isinstance(first, (list, tuple)) or hasattr(first, "__array__") or hasattr(first, "__len__"):
+        if isinstance(first, builtins.bool) or _as_size(first) is None:
+            # torch wants a sequence here (PySequence_Check): numpy arrays yes, numpy scalars no
+            if not isinstance(first, numbers.Number) and (isinstance(first, (list, tuple)) or hasattr(first, "__len__")
+                                                          or hasattr(first, "__array__")):
                 return tensor(first, dtype=dt)
-            t = type(first)
-            name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
-            raise TypeError(f"new(): data must be a sequence (got {name})")
+            raise TypeError(f"new(): data must be a sequence (got {_type_desc(first)})")
+    elif isinstance(first, builtins.bool) or _as_size(first) is None:
+        got = ", ".join(_type_desc(a, False) for a in args)
+        marked = ", ".join(f"!{_type_desc(a)}!" for a in args)
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (*, torch.device device = None)\n"
+                        f"      didn't match because some of the arguments have invalid types: ({marked})\n"
+                        " * (torch.Storage storage)\n * (Tensor other)\n"
+                        " * (tuple of ints size, *, torch.device device = None)\n"
+                        " * (object data, *, torch.device device = None)\n")
+    sizes = []
     for i, v in enumerate(args):
-        if not isinstance(v, builtins.int) or isinstance(v, builtins.bool):
+        n = _as_size(v)
+        if n is None:
             raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {i + 1} with error "
-                            f"\"type must be tuple of ints,but got {type(v).__name__}\"")
-    sizes = list(args)
+                            f"\"type must be tuple of ints,but got {_type_desc(v, False)}\"")
+        sizes.append(n)
     if builtins.any(v < 0 for v in sizes):
         bad = next(v for v in sizes if v < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {sizes}")
     return _C._full(sizes, 0, dt)
 
 
+def _check_legacy_device(device):
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {device} was passed")
+
+
 class Tensor(_C.TensorBase):
     __module__ = "torch"
 
     def __new__(cls, *args, device=None):
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {device} was passed")
-        r = _legacy_new(args)
+        _check_legacy_device(device)
+        r = _legacy_new(args, device=device)
         return r if cls is Tensor else _C._make_subclass(cls, r, False)
 
     # --- printing
@@ -218,14 +277,24 @@ class Tensor(_C.TensorBase):
         cuda._lazy_init(-1 if d.index is None else d.index)
         return _C._to_device(self, True, -1 if d.index is None else d.index, non_blocking)
 
-    def type(self, dtype=None):
-        if dtype is None:
-            return {"torch.float32": "torch.FloatTensor", "torch.float64": "torch.DoubleTensor",
-                    "torch.int64": "torch.LongTensor", "torch.int32": "torch.IntTensor",
-                    "torch.bool": "torch.BoolTensor", "torch.uint8": "torch.ByteTensor",
-                    "torch.int8": "torch.CharTensor", "torch.int16": "torch.ShortTensor",
-                    "torch.float16": "torch.HalfTensor", "torch.bfloat16": "torch.BFloat16Tensor"}[str(self.dtype)]
-        return self.to(dtype)
+    def type(self, *args, **kwargs):
+        """type() -> 'torch.FloatTensor'; type(t, non_blocking=False) converts to t: a dtype, a
+        typed constructor (torch.DoubleTensor) or its name, also 'torch.cuda.XTensor'."""
+        from ._legacy_types import TYPE_NAME_OF_DTYPE, target_of_type_arg
+        if len(args) > 2:
+            raise TypeError(f"type() takes from 0 to 2 positional arguments but {len(args)} were given")
+        for k in kwargs:
+            if k not in ("dtype", "non_blocking", "memory_format") or (k == "dtype" and args):
+                raise TypeError(f"type() got an unexpected keyword argument '{k}'")
+        t = args[0] if args else kwargs.get("dtype")
+        if t is None:
+            name = TYPE_NAME_OF_DTYPE[self.dtype]
+            return name.replace("torch.", "torch.cuda.") if self.device.type == "cuda" else name
+        dtype, dev = target_of_type_arg(t)
+        if dtype == self.dtype and dev in (None, self.device.type):
+            return self
+        non_blocking = args[1] if len(args) > 1 else kwargs.get("non_blocking", False)
+        return self.to(dev, dtype, non_blocking=non_blocking) if dev else self.to(dtype, non_blocking=non_blocking)
 
     def float(self):
         return _C._to_dtype(self, _C.float32, False)

@@ -3,11 +3,85 @@ cyclic garbage, long MLP/LSTM loops keep RSS and live CPU storage flat, and a 1,
 chain builds, backprops and frees without a stack overflow. Each test says what it bounds."""
 import gc
 import weakref
+from collections import Counter
 
 import pytest
 
 import myautograd as mag
 import myautograd.nn as nn
+
+
+# ASan's quarantine keeps freed blocks resident on purpose, so an RSS budget says nothing about
+# our leaks in a sanitized build; the storage and cyclic-garbage checks hold there unchanged
+RSS_SKIP = "RSS budget not meaningful under AddressSanitizer (freed memory is held in its quarantine)"
+
+
+def check_rss_growth(rss0, limit_kb, what):
+    """Last check of a test: RSS grew by less than limit_kb since rss0 (skipped in a sanitized build)."""
+    grown = rss_kb() - rss0
+    if mag._C._sanitized:
+        pytest.skip(f"{RSS_SKIP}; grew {grown} kB, every other check of this test passed")
+    assert grown < limit_kb, what
+
+
+def assert_no_cyclic_garbage():
+    """gc.collect() finds nothing; if it does, the failure lists what it found (by type, with the
+    defining module, and a few reprs), so a cycle that shows up in only one environment (the
+    sanitizer run once saw 162 objects after the LSTM loop) can be traced to its source."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        found = gc.collect()
+    finally:
+        gc.set_debug(0)
+    garbage, gc.garbage[:] = list(gc.garbage), []
+    if found:
+        kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in garbage).most_common(15)
+        samples = [repr(o)[:160] for o in garbage if not isinstance(o, (dict, tuple, list))][:10]
+        raise AssertionError(f"gc.collect() found {found} unreachable objects: {kinds}; e.g. {samples}")
+
+
+_AFTER_A_FAILURE = """
+import gc
+import myautograd as mag
+
+
+def test_a_fails_first():
+    model = mag.nn.Sequential(mag.nn.Linear(4, 8), mag.nn.Linear(8, 1))
+    assert model is None
+
+
+def test_b_no_garbage_after_it(no_gc):
+    x = mag.ones(3, requires_grad=True)
+    (x * 2).sum().backward()
+    assert gc.collect() == 0
+"""
+
+
+def test_no_gc_window_is_clean_after_a_failing_test(tmp_path):
+    # the sanitizer run's "162 objects after the LSTM loop": the MLP test before it had failed
+    # (RSS under ASan), and pytest dropped that failure's cyclic traceback inside the next
+    # test's no_gc window; the fixture now drops it before its collect
+    import os
+    import shutil
+    import subprocess
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "conftest.py"), tmp_path / "conftest.py")
+    (tmp_path / "test_after_failure.py").write_text(_AFTER_A_FAILURE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(here), env.get("PYTHONPATH", "")])
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-rA",
+                        str(tmp_path / "test_after_failure.py")], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert "FAILED test_after_failure.py::test_a_fails_first" in p.stdout, p.stdout[-3000:]
+    assert "PASSED test_after_failure.py::test_b_no_garbage_after_it" in p.stdout, p.stdout[-3000:]
+
+
+def test_sanitized_flag_matches_the_process():
+    # the RSS skip above must fire exactly in the sanitizer run (libasan preloaded, scripts/sanitize.sh)
+    with open("/proc/self/maps") as f:
+        asan_loaded = "libasan" in f.read()
+    assert mag._C._sanitized is asan_loaded
 
 
 def rss_kb():
@@ -64,7 +138,7 @@ def test_training_loop_leaves_no_cyclic_garbage(no_gc):
     gc.collect()
     for _ in range(200):
         _mlp_step(model, opt, xb, yb)
-    assert gc.collect() == 0
+    assert_no_cyclic_garbage()
 
 
 def test_mlp_10000_steps_rss_and_storage_flat(no_gc):
@@ -79,7 +153,7 @@ def test_mlp_10000_steps_rss_and_storage_flat(no_gc):
         loss = _mlp_step(model, opt, xb, yb)
     del loss
     assert mag._C._cpu_bytes_in_use() <= bytes0 + 4096
-    assert rss_kb() - rss0 < 20_000, "RSS grew by more than 20 MB over 10,000 steps"
+    check_rss_growth(rss0, 20_000, "RSS grew by more than 20 MB over 10,000 steps")
 
 
 def test_lstm_2000_steps_rss_and_storage_flat(no_gc):
@@ -101,8 +175,8 @@ def test_lstm_2000_steps_rss_and_storage_flat(no_gc):
     for _ in range(2_000):
         step()
     assert mag._C._cpu_bytes_in_use() <= bytes0 + 4096
-    assert rss_kb() - rss0 < 20_000, "RSS grew by more than 20 MB over 2,000 LSTM steps"
-    assert gc.collect() == 0
+    assert_no_cyclic_garbage()
+    check_rss_growth(rss0, 20_000, "RSS grew by more than 20 MB over 2,000 LSTM steps")
 
 
 def test_million_node_chain_backprops_and_frees(no_gc):

@@ -94,9 +94,11 @@ def test_bounded_subset_is_sanitizer_clean(tmp_path):
                ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1",
                UBSAN_OPTIONS=f"print_stacktrace=1:log_path={logs}")
     # the subprocess must import the sanitized build, not the checkout's
-    where = subprocess.run([sys.executable, "-c", "import myautograd._C as c; print(c.__file__)"], cwd=run, env=env,
-                           capture_output=True, text=True, timeout=120)
+    # (and knows it is sanitized: test_memory skips its RSS budgets on that flag)
+    where = subprocess.run([sys.executable, "-c", "import myautograd._C as c; print(c.__file__, c._sanitized)"],
+                           cwd=run, env=env, capture_output=True, text=True, timeout=120)
     assert where.stdout.strip().startswith(str(run)), where.stdout + where.stderr[-2000:]
+    assert where.stdout.split()[-1] == "True", where.stdout
     p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not sweep", *SUBSET],
                        cwd=run, env=env, capture_output=True, text=True, timeout=1500)
     out = p.stdout + p.stderr
