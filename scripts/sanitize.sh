@@ -3,6 +3,7 @@
 # of the tree (default /tmp/rel_asan; the in-place .so of this checkout is never touched) and runs
 # pytest there with libasan preloaded. UBSan reports go to $DEST/logs/ubsan.*; ASan aborts on the
 # first error (the test then fails as a crash). Usage: scripts/sanitize.sh [pytest args...]
+# SANITIZE_JOBS=N sets the pytest-xdist workers (default 2).
 # Default subset: tests/test_engine.py tests/fuzz tests/test_hostile_args.py tests/test_random.py
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +28,7 @@ set +e
 LD_PRELOAD="$LIBASAN $LIBSTDCXX" \
 ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1" \
 UBSAN_OPTIONS="print_stacktrace=1:log_path=$DEST/logs/ubsan" \
-  "$PY" -m pytest -q -p no:cacheprovider -n 2 "$@" 2>&1 | tee logs/pytest.log | tail -40
+  "$PY" -m pytest -q -p no:cacheprovider -n "${SANITIZE_JOBS:-2}" "$@" 2>&1 | tee logs/pytest.log | tail -40
 rc=${PIPESTATUS[0]}
 set -e
 n_ub=$(cat "$DEST"/logs/ubsan.* 2>/dev/null | grep -c "runtime error" || true)
