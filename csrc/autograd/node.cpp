@@ -10,8 +10,14 @@ namespace mag {
 
 PyBridge g_py;
 
+// Nodes are created with the GIL held (Note [single-threaded reference counts], core/rc.h):
+// a plain load and store, no locked increment per recorded op.
 static std::atomic<uint64_t> g_seq{0};
-uint64_t next_sequence_nr() { return g_seq++; }
+uint64_t next_sequence_nr() {
+  uint64_t v = g_seq.load(std::memory_order_relaxed);
+  g_seq.store(v + 1, std::memory_order_relaxed);
+  return v;
+}
 
 Node::Node() : sequence_nr(next_sequence_nr()) {}
 
@@ -180,7 +186,10 @@ void set_history(const Tensor& out, const Rc<Node>& node, uint32_t output_nr) {
   out.impl()->grad_fn = node;
   out.impl()->output_nr = output_nr;
   if (node->input_meta.size() <= output_nr) node->input_meta.resize(output_nr + 1);
-  node->input_meta[output_nr] = InputMeta{out.sizes(), out.dtype(), out.device()};
+  InputMeta& m = node->input_meta[output_nr];  // filled in place: no temporary InputMeta
+  m.sizes = out.sizes();
+  m.dtype = out.dtype();
+  m.device = out.device();
 }
 
 void check_inplace(const Tensor& t) {
