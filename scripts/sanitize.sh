@@ -34,5 +34,5 @@ set -e
 n_ub=$(cat "$DEST"/logs/ubsan.* 2>/dev/null | grep -c "runtime error" || true)
 n_asan=$(grep -c "ERROR: AddressSanitizer" logs/pytest.log || true)
 echo "== sanitizer summary: pytest rc=$rc, ASan errors=$n_asan, UBSan runtime errors=$n_ub"
-cat "$DEST"/logs/ubsan.* 2>/dev/null | grep "runtime error" | sed 's/^.*csrc/csrc/' | sort | uniq -c | sort -rn | head -30
+cat "$DEST"/logs/ubsan.* 2>/dev/null | grep "runtime error" | sed 's/^.*csrc/csrc/' | sort | uniq -c | sort -rn | head -30 || true
 exit $(( rc != 0 || n_asan != 0 || n_ub != 0 ))
