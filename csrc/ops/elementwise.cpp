@@ -284,8 +284,26 @@ static bool fast_wrapped_operand(const Tensor& t, const Tensor& w) {
          (wd == DType::Float64 || wd == DType::Int64 || wd == DType::Bool);
 }
 
+// The per-thread operand outlives Python (thread-local destructors run after the thread gave
+// up the GIL), so it is built from plain heap objects: no pooled block and no entry in the
+// shared storage byte count, whose updates need the GIL (core/rc.h).
+static Tensor make_number_buffer() {
+  auto st = make_rc<Storage>();
+  st->data = ::operator new(sizeof(double));
+  st->nbytes = sizeof(double);
+  st->deleter = [](void*, void* p) { ::operator delete(p); };
+  auto impl = make_rc<TensorImpl>();
+  impl->storage = std::move(st);
+  impl->version = make_rc<VersionCounter>();
+  impl->sizes = Shape{1};
+  impl->strides = Shape{0};
+  impl->numel = 1;
+  impl->dtype = DType::Float64;
+  return Tensor(std::move(impl));
+}
+
 static const Tensor& broadcast_number(const Tensor& t, const Tensor& w) {
-  thread_local Tensor buf = empty(Shape{1}, DType::Float64);
+  thread_local Tensor buf = make_number_buffer();
   TensorImpl* impl = buf.impl();
   impl->dtype = t.dtype();
   if (t.dtype() == DType::Float32) *buf.data_as<float>() = number_as<float>(w);
