@@ -175,13 +175,18 @@ bool TensorImpl::is_contiguous() const {
 
 int64_t Tensor::size(int64_t d) const { return impl_->sizes[wrap_dim(d, dim())]; }
 
-Shape contiguous_strides(const Shape& sizes) {
-  Shape st(sizes.size());
+// The strides of a contiguous tensor of `sizes`, written to st[0 .. sizes.size()).
+static void write_contiguous_strides(int64_t* st, const Shape& sizes) {
   int64_t s = 1;
   for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
     st[i] = s;
     s *= sizes[i] > 1 ? sizes[i] : 1;
   }
+}
+
+Shape contiguous_strides(const Shape& sizes) {
+  Shape st(sizes.size());
+  write_contiguous_strides(st.data(), sizes);
   return st;
 }
 
@@ -208,25 +213,17 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
     negative |= s < 0;
     overflow |= __builtin_mul_overflow(n, s, &n);
   }
-  if (negative || overflow) {
+  overflow |= __builtin_mul_overflow(n, (int64_t)itemsize(dtype), &nbytes);
+  if (negative || overflow) {  // a negative size is reported first, as torch
     std::string r;
     for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
     for (auto s : sizes) MAG_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [", r, "]");
     MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
   }
-  if (__builtin_mul_overflow(n, (int64_t)itemsize(dtype), &nbytes)) {
-    std::string r;
-    for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
-    MAG_THROW(Runtime, "Storage size calculation overflowed with sizes=[", r, "]");
-  }
   auto impl = pool::make<TensorImpl>();
   impl->sizes = sizes;
-  impl->strides = sizes;  // same length; filled in place below (no temporary Shape)
-  int64_t st = 1;
-  for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
-    impl->strides[i] = st;
-    st *= sizes[i] > 1 ? sizes[i] : 1;
-  }
+  impl->strides = sizes;  // same length, overwritten in place (no temporary Shape)
+  write_contiguous_strides(impl->strides.data(), sizes);
   impl->numel = n;
   impl->dtype = dtype;
   if (!device.is_cpu()) device = resolve_cuda_device(device);  // "cuda" means the current device
