@@ -78,6 +78,26 @@ def test_grad_mode_is_thread_local():
     assert seen == {"thread_enabled": True, "records": True, "main": False}
 
 
+def test_modes_stay_per_thread_after_a_thread_ends_with_them_set():
+    # grad mode and inference mode are read without a thread-local lookup while no thread has
+    # them set (core/thread_flag.h); a thread that ends with both set must not leak them
+    def leave_set():
+        mag.set_grad_enabled(False)
+        mag.inference_mode().__enter__()
+        assert not mag.is_grad_enabled() and mag.is_inference_mode_enabled()
+    t = threading.Thread(target=leave_set)
+    t.start()
+    t.join()
+    assert mag.is_grad_enabled() and not mag.is_inference_mode_enabled()
+    y = mag.ones(2, requires_grad=True) * 2
+    assert y.requires_grad and not y.is_inference()
+    with mag.no_grad():
+        assert (mag.ones(2, requires_grad=True) * 2).requires_grad is False
+    with mag.inference_mode():
+        assert mag.ones(2).is_inference()
+    assert mag.is_grad_enabled() and not mag.ones(2).is_inference()
+
+
 def _train(seed, steps=150):
     g = mag.Generator().manual_seed(seed)
     w1 = mag.randn(6, 16, generator=g).requires_grad_()

@@ -58,26 +58,27 @@ struct NodeState {
   void reset() { key = nullptr; deps = 0; visited = needed = false; capture = -1; buffer.clear(); }
 };
 
-// The slot array of a finished run is kept (cleared) per thread and reused by the next
-// run: small graphs then allocate no table at all. A reentrant run (backward inside a hook)
-// finds the spare in use and allocates its own.
+// The slot array of a finished run is kept (cleared) and reused by the next run: small
+// graphs then allocate no table at all. A reentrant run (backward inside a hook), or another
+// thread's run while a hook let it in, finds the spare in use and allocates its own. One
+// process-wide spare, serialized by the GIL (core/rc.h): no TLS lookup per run; never freed.
 constexpr size_t kMinSlots = 32, kMaxSpareSlots = 64;  // a big spare would cost every run its clearing
 struct SpareSlots {
   std::vector<NodeState> slots;
   bool in_use = false;
 };
-thread_local SpareSlots t_spare;
+SpareSlots* const g_spare = new SpareSlots();
 
 class NodeTable {
  public:
   NodeTable() {
-    SpareSlots& sp = t_spare;
+    SpareSlots& sp = *g_spare;
     if (!sp.in_use) { sp.in_use = true; owns_spare_ = true; slots_.swap(sp.slots); }
     if (slots_.empty()) rehash(kMinSlots);
   }
   ~NodeTable() {
     if (!owns_spare_) return;
-    SpareSlots& sp = t_spare;
+    SpareSlots& sp = *g_spare;
     sp.in_use = false;
     if (slots_.size() > kMaxSpareSlots) return;
     for (uint32_t i : used_) slots_[i].reset();  // only the slots this run filled

@@ -33,26 +33,30 @@ Node::~Node() {
 
 // Note [iterative teardown]: dropping the last reference to the head of a 100k-node chain
 // would recurse once per node. Nodes whose last reference is being dropped are queued and
-// destroyed by the outermost call instead.
+// destroyed by the outermost call instead. The queue is process-wide: node references are
+// only dropped with the GIL held (core/rc.h). A node's destructor may run Python code that
+// lets another thread in; that thread's nodes then join the queue and the outer loop
+// destroys them. Never freed, so releases during process exit still find it.
 namespace {
 struct Teardown {
   std::vector<Rc<Node>> pending;
   bool draining = false;
 };
+Teardown* const g_teardown = new Teardown();
 }  // namespace
 
 void release_node(Rc<Node>&& n) {
   if (!n) return;
   if (n.use_count() > 1) { n.reset(); return; }
-  static thread_local Teardown td;
-  Teardown& t = td;  // one TLS lookup per call
-  t.pending.push_back(std::move(n));
-  if (t.draining) return;
+  check_gil_held("release_node");
+  Teardown& t = *g_teardown;
+  if (t.draining) { t.pending.push_back(std::move(n)); return; }
   t.draining = true;
+  n.reset();  // may queue more nodes
   while (!t.pending.empty()) {
     Rc<Node> cur = std::move(t.pending.back());
     t.pending.pop_back();
-    cur.reset();  // may push more nodes
+    cur.reset();  // may queue more nodes
   }
   t.draining = false;
 }
@@ -127,12 +131,7 @@ void FnNode::release_variables() {
 }
 
 // --- grad modes
-static thread_local bool t_grad_enabled = true;
 static bool g_anomaly = false, g_anomaly_nan = true;
-bool GradMode::is_enabled() { return t_grad_enabled; }
-void GradMode::set_enabled(bool v) { t_grad_enabled = v; }
-bool InferenceMode::is_enabled() { return t_inference_mode; }
-void InferenceMode::set_enabled(bool v) { t_inference_mode = v; }
 bool AnomalyMode::is_enabled() { return g_anomaly; }
 bool AnomalyMode::check_nan() { return g_anomaly_nan; }
 void AnomalyMode::set_enabled(bool e, bool c) { g_anomaly = e; g_anomaly_nan = c; }

@@ -112,12 +112,12 @@ std::string qualified_name(const Node& node);
 
 // --- grad modes (thread-local)
 struct GradMode {
-  static bool is_enabled();
-  static void set_enabled(bool);
+  static bool is_enabled() { return !GradDisabled::get(); }
+  static void set_enabled(bool on) { GradDisabled::set(!on); }
 };
 struct InferenceMode {
-  static bool is_enabled();
-  static void set_enabled(bool);
+  static bool is_enabled() { return InferenceOn::get(); }
+  static void set_enabled(bool on) { InferenceOn::set(on); }
 };
 struct AnomalyMode {
   static bool is_enabled();

@@ -1,8 +1,8 @@
-// pool.h: thread-local freelists for the small fixed-size blocks every op allocates
-// (TensorImpl and storage control blocks, graph nodes). A 1-element op otherwise spends
-// more time in malloc/free than in its arithmetic: glibc's tcache holds 7 blocks per size
-// and larger frees take _int_free's slow path. Blocks may be freed on another thread than
-// the one that allocated them; they then join that thread's list (all come from operator new).
+// pool.h: freelists for the small fixed-size blocks every op allocates (TensorImpl and
+// storage control blocks, graph nodes). A 1-element op otherwise spends more time in
+// malloc/free than in its arithmetic: glibc's tcache holds 7 blocks per size and larger frees
+// take _int_free's slow path. The lists are process-wide and serialized by the GIL, which
+// every caller holds (core/rc.h); sanitizer builds check that on each call.
 #pragma once
 #include <cstddef>
 #include <memory>

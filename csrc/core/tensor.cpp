@@ -229,11 +229,9 @@ Tensor empty(const Shape& sizes, DType dtype, Device device) {
   if (!device.is_cpu()) device = resolve_cuda_device(device);  // "cuda" means the current device
   impl->device = device;
   fresh_storage(*impl, (size_t)nbytes, device);
-  if (t_inference_mode) impl->ext().is_inference = true;
+  if (InferenceOn::get()) impl->ext().is_inference = true;
   return Tensor(std::move(impl));
 }
-
-thread_local bool t_inference_mode = false;
 
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
   auto impl = pool::make<TensorImpl>();

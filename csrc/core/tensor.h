@@ -11,6 +11,7 @@
 #include "core/small_vec.h"
 #include "core/rc.h"
 #include "core/small_vector.h"
+#include "core/thread_flag.h"
 
 namespace mag {
 
@@ -120,7 +121,6 @@ int64_t wrap_dim(int64_t dim, int64_t ndim);
 
 // New, uninitialised, contiguous tensor.
 // Tensors allocated while inference mode is on (this thread) are inference tensors, as torch's.
-extern thread_local bool t_inference_mode;
 Tensor empty(const Shape& sizes, DType dtype, Device device = Device());
 // A new TensorImpl viewing `src`'s storage (shares the version counter).
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset);

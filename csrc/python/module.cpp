@@ -11,6 +11,9 @@ namespace py {
 // thread holds it (a pool thread or a thread inside a released region does not).
 static void* release_gil() { return PyGILState_Check() ? (void*)PyEval_SaveThread() : nullptr; }
 static void restore_gil(void* state) { PyEval_RestoreThread((PyThreadState*)state); }
+// core/rc.h's sanitizer-build check; before initialisation and after finalisation there is
+// only one thread running our code
+static bool gil_held() { return !Py_IsInitialized() || PyGILState_Check(); }
 
 static PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "myautograd._C", "myautograd native core", -1, function_defs};
 
@@ -23,6 +26,7 @@ extern "C" __attribute__((visibility("default"))) PyObject* PyInit__C() {
   if (!m) return nullptr;
   mag::g_gil_hooks.release = release_gil;
   mag::g_gil_hooks.restore = restore_gil;
+  mag::g_gil_held = gil_held;
   init_dtypes(m);
   init_tensor_type(m);
   if (PyModule_AddFunctions(m, fast_function_defs()) < 0) return nullptr;

@@ -16,10 +16,13 @@
 namespace mag {
 
 GilHooks g_gil_hooks;
-static thread_local int t_keep_gil = 0;
-bool gil_kept() { return t_keep_gil > 0; }
-KeepGil::KeepGil() { ++t_keep_gil; }
-KeepGil::~KeepGil() { --t_keep_gil; }
+// Process-wide, not per thread (no TLS lookup): only the thread holding the GIL reads or
+// changes it, and a KeepGil region keeps the GIL (unless Python code inside it lets another
+// thread in, which then merely keeps the GIL through its kernels too).
+static int g_keep_gil = 0;
+bool gil_kept() { return g_keep_gil > 0; }
+KeepGil::KeepGil() { ++g_keep_gil; }
+KeepGil::~KeepGil() { --g_keep_gil; }
 
 namespace {
 
