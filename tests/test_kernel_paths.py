@@ -5,8 +5,9 @@
   element), at sizes around the parallel grain and vector widths;
 - the fused sigmoid/tanh backward kernels against the composite formula that a recorded
   (create_graph) backward uses: identical bits;
-- matrix products split over the pool's threads (rows of C, or whole matrices of a batch)
-  against the single-threaded product: identical bits; and against torch within tolerance.
+- matrix products split over the pool's threads (rows of C, or whole matrices of a batch, or
+  a product's two input gradients side by side) against the single-threaded product:
+  identical bits; and against torch within tolerance.
 """
 import numpy as np
 import pytest
@@ -134,6 +135,50 @@ def test_matmul_backward_of_a_sum_matches_torch():
     (ma @ mb).sum().backward()
     np.testing.assert_allclose(ma.grad.numpy(), ta.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(mb.grad.numpy(), tb.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def _product_grads(op, ma, mb, mg, mbias=None, create_graph=False):
+    for t in (ma, mb, mbias):
+        if t is not None:
+            t.grad = None
+    out = op(ma, mb) if mbias is None else op(mbias, ma, mb, beta=0.5, alpha=1.5)
+    out.backward(mg, create_graph=create_graph)
+    return ma.grad.detach().numpy().copy(), mb.grad.detach().numpy().copy()
+
+
+# A product's two input gradients run side by side when both are large and of similar size
+# (one whole BLAS call per thread; kernels/cpu/linalg.cpp cpu_bmm_pair), else one after the
+# other, each split over the threads. Either way the bits of a one-thread run, and torch's
+# values; a recorded backward (create_graph) takes the sequential path.
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("sa,sb,transpose_a", [
+    ((256, 192), (192, 224), False), ((192, 256), (192, 224), True), ((40, 1000), (1000, 30), False),
+    ((700, 64), (64, 3), False), ((9, 5), (5, 7), False),
+])
+@pytest.mark.parametrize("op", ["mm", "addmm"])
+def test_matmul_input_grads_side_by_side_match_one_thread_and_torch(threads, dtype, sa, sb, transpose_a, op):
+    ta, ma = _pair(sa, 21, dtype)
+    tb, mb = _pair(sb, 22, dtype)
+    if transpose_a:
+        ta, ma = ta.t(), ma.t()
+    m, n = ta.shape[0], tb.shape[1]
+    tg, mg = _pair((m, n), 23, dtype)
+    tbias, mbias = _pair((m, n), 24, dtype) if op == "addmm" else (None, None)
+    for t in (ta, tb, ma, mb):
+        t.requires_grad_()
+    mop = getattr(mag, op)
+    threads(1)
+    one = _product_grads(mop, ma, mb, mg, mbias)
+    threads(2)
+    two = _product_grads(mop, ma, mb, mg, mbias)
+    recorded = _product_grads(mop, ma, mb, mg, mbias, create_graph=True)
+    for x, y, z in zip(one, two, recorded):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(x, z)
+    tref = _product_grads(getattr(torch, op), ta, tb, tg, tbias)
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    for x, y in zip(two, tref):
+        np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
 
 
 def test_large_blocks_reused_after_free_hold_new_values():

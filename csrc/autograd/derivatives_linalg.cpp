@@ -18,11 +18,20 @@ static Tensor blas_ready(const Tensor& g, bool both) {
   return native::contiguous(g);
 }
 
-TensorList mm_bw(FnNode& n, const TensorList& g) {
+// Both input gradients of a product, a = g @ b^T and b = a^T @ g; when neither is recorded
+// (no create_graph) they are computed side by side (native::mm_pair).
+static std::pair<Tensor, Tensor> mm_input_grads(const Tensor& g, const Tensor& a, const Tensor& b, bool need_a,
+                                                bool need_b) {
+  Tensor go = blas_ready(g, need_a && need_b);
+  if (need_a && need_b && !GradMode::is_enabled()) return native::mm_pair(go, ag::t(b), ag::t(a), go);
   Tensor ga, gb;
-  Tensor go = blas_ready(g[0], n.needs_grad(0) && n.needs_grad(1));
-  if (n.needs_grad(0)) ga = ag::mm(go, ag::t(n.sv(1)));
-  if (n.needs_grad(1)) gb = ag::mm(ag::t(n.sv(0)), go);
+  if (need_a) ga = ag::mm(go, ag::t(b));
+  if (need_b) gb = ag::mm(ag::t(a), go);
+  return {ga, gb};
+}
+
+TensorList mm_bw(FnNode& n, const TensorList& g) {
+  auto [ga, gb] = mm_input_grads(g[0], n.sv(0), n.sv(1), n.needs_grad(0), n.needs_grad(1));
   return {ga, gb};
 }
 
@@ -51,8 +60,9 @@ TensorList addmm_bw(FnNode& n, const TensorList& g) {
   Scalar beta = n.scalars[0], alpha = n.scalars[1];
   Tensor gbias, ga, gb;
   if (n.needs_grad(0)) gbias = beta.to_double() == 1.0 ? g[0] : mul(g[0], native::wrapped_scalar(beta));
-  if (n.needs_grad(1)) { ga = ag::mm(g[0], ag::t(n.sv(1))); if (alpha.to_double() != 1.0) ga = mul(ga, native::wrapped_scalar(alpha)); }
-  if (n.needs_grad(2)) { gb = ag::mm(ag::t(n.sv(0)), g[0]); if (alpha.to_double() != 1.0) gb = mul(gb, native::wrapped_scalar(alpha)); }
+  std::tie(ga, gb) = mm_input_grads(g[0], n.sv(0), n.sv(1), n.needs_grad(1), n.needs_grad(2));
+  if (ga.defined() && alpha.to_double() != 1.0) ga = mul(ga, native::wrapped_scalar(alpha));
+  if (gb.defined() && alpha.to_double() != 1.0) gb = mul(gb, native::wrapped_scalar(alpha));
   return {gbias, ga, gb};
 }
 

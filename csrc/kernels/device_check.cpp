@@ -33,6 +33,10 @@ struct Checked {
     same_device({&in, &v, &ix}); base->arg_reduce(mx, v, ix, in, d);
   }
   static void bmm(const Tensor& c, const Tensor& a, const Tensor& b) { same_device({&c, &a, &b}); base->bmm(c, a, b); }
+  static void bmm_pair(const Tensor& c1, const Tensor& a1, const Tensor& b1, const Tensor& c2, const Tensor& a2,
+                       const Tensor& b2) {
+    same_device({&c1, &a1, &b1, &c2, &a2, &b2}); base->bmm_pair(c1, a1, b1, c2, a2, b2);
+  }
   static void cumsum(const Tensor& o, const Tensor& i, int64_t d) { same_device({&o, &i}); base->cumsum(o, i, d); }
   static void index_select(const Tensor& o, const Tensor& i, int64_t d, const Tensor& ix) {
     same_device({&o, &i, &ix}); base->index_select(o, i, d, ix);
@@ -51,6 +55,7 @@ struct Checked {
     t.unary = unary; t.binary = binary; t.copy = copy; t.fill = fill; t.where = where;
     t.reduce = reduce; t.arg_reduce = arg_reduce; t.bmm = bmm; t.cumsum = cumsum;
     t.index_select = index_select; t.index_add = index_add; t.gather = gather; t.scatter = scatter;
+    t.bmm_pair = base->bmm_pair ? bmm_pair : nullptr;
     return t;
   }
 };

@@ -67,6 +67,10 @@ struct KernelTable {
   void (*arg_reduce)(bool is_max, const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim);
   // C[b] = A[b] @ B[b] for 3-D tensors (any strides); same dtype.
   void (*bmm)(const Tensor& c, const Tensor& a, const Tensor& b);
+  // two independent bmm's (c1 = a1 @ b1, c2 = a2 @ b2) that may run side by side; may be
+  // null (then native::mm_pair makes two bmm calls)
+  void (*bmm_pair)(const Tensor& c1, const Tensor& a1, const Tensor& b1, const Tensor& c2, const Tensor& a2,
+                   const Tensor& b2);
   // cumulative sum along dim (out contiguous, same shape)
   void (*cumsum)(const Tensor& out, const Tensor& in, int64_t dim);
   // out[i] = in[..., index[i], ...] along dim (index int64 1-D)

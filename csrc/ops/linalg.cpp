@@ -17,17 +17,40 @@ static const char* type_name(DType d) {  // torch's ScalarType names
   return n[(int)d];
 }
 
-Tensor mm(const Tensor& a, const Tensor& b) {
+static void check_mm(const Tensor& a, const Tensor& b) {
   MAG_CHECK(a.dim() == 2, "self must be a matrix");
   MAG_CHECK(b.dim() == 2, "mat2 must be a matrix");
   if (a.sizes()[1] != b.sizes()[0])
     MAG_THROW(Runtime, "mat1 and mat2 shapes cannot be multiplied (", a.sizes()[0], "x", a.sizes()[1], " and ",
               b.sizes()[0], "x", b.sizes()[1], ")");
   check_same_dtype_mm(a, b);
+}
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  check_mm(a, b);
   Tensor out = empty(Shape{a.sizes()[0], b.sizes()[1]}, a.dtype(), a.device());
   if (a.sizes()[1] == 0) { fill_(out, Scalar::from_int(0)); return out; }
   kernels_for(a.device()).bmm(unsqueeze(out, 0), unsqueeze(a, 0), unsqueeze(b, 0));
   return out;
+}
+
+std::pair<Tensor, Tensor> mm_pair(const Tensor& a1, const Tensor& b1, const Tensor& a2, const Tensor& b2) {
+  const KernelTable& k = kernels_for(a1.device());
+  if (!k.bmm_pair || a2.device() != a1.device()) return {mm(a1, b1), mm(a2, b2)};
+  check_mm(a1, b1);
+  check_mm(a2, b2);
+  Tensor o1 = empty(Shape{a1.sizes()[0], b1.sizes()[1]}, a1.dtype(), a1.device());
+  Tensor o2 = empty(Shape{a2.sizes()[0], b2.sizes()[1]}, a2.dtype(), a2.device());
+  if (a1.sizes()[1] == 0) fill_(o1, Scalar::from_int(0));
+  if (a2.sizes()[1] == 0) fill_(o2, Scalar::from_int(0));
+  if (a1.sizes()[1] == 0 || a2.sizes()[1] == 0) {
+    if (a1.sizes()[1] != 0) k.bmm(unsqueeze(o1, 0), unsqueeze(a1, 0), unsqueeze(b1, 0));
+    if (a2.sizes()[1] != 0) k.bmm(unsqueeze(o2, 0), unsqueeze(a2, 0), unsqueeze(b2, 0));
+  } else {
+    k.bmm_pair(unsqueeze(o1, 0), unsqueeze(a1, 0), unsqueeze(b1, 0), unsqueeze(o2, 0), unsqueeze(a2, 0),
+               unsqueeze(b2, 0));
+  }
+  return {o1, o2};
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {

@@ -79,6 +79,8 @@ Tensor nonzero(const Tensor& a);
 
 // --- linear algebra
 Tensor mm(const Tensor& a, const Tensor& b);
+// {a1 @ b1, a2 @ b2}, the two products possibly side by side (a product's two gradients)
+std::pair<Tensor, Tensor> mm_pair(const Tensor& a1, const Tensor& b1, const Tensor& a2, const Tensor& b2);
 Tensor bmm(const Tensor& a, const Tensor& b);
 Tensor mv(const Tensor& a, const Tensor& v);
 Tensor dot(const Tensor& a, const Tensor& b);

@@ -3,7 +3,6 @@
 // plain reference loop, which also serves as the check for the BLAS path in tests.
 #include <algorithm>
 #include <dlfcn.h>
-#include <algorithm>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -78,19 +77,43 @@ static Tensor blas_operand(const Tensor& x) {
   return c;
 }
 
-// C[M0:M1] = A[M0:M1] @ B for one matrix of a batch, through BLAS (layouts already checked).
+// One matrix of a batch that BLAS can compute in place (layouts checked): raw pointers only,
+// so it may run on pool threads (Note [single-threaded reference counts], core/rc.h).
 template <typename T>
-static void gemm_rows(T* ci, int64_t ldc, const T* ai, bool ta, int64_t lda, int64_t a_row_stride,
-                      const T* bi, bool tb, int64_t ldb, int64_t m0, int64_t m1, int64_t N, int64_t K) {
-  const T* a0 = ai + m0 * a_row_stride;
-  T* c0 = ci + m0 * ldc;
-  int M = (int)(m1 - m0);
-  if constexpr (std::is_same_v<T, float>)
-    g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, M, (int)N, (int)K, 1.0f,
-            a0, (int)lda, bi, (int)ldb, 0.0f, c0, (int)ldc);
-  else
-    g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, M, (int)N, (int)K, 1.0,
-            a0, (int)lda, bi, (int)ldb, 0.0, c0, (int)ldc);
+struct BlasProduct {
+  T* c; const T* a; const T* b;
+  bool ta, tb;
+  int64_t lda, ldb, ldc, a_row_stride, M, N, K;
+  // C[m0:m1] = A[m0:m1] @ B
+  void rows(int64_t m0, int64_t m1) const {
+    const T* a0 = a + m0 * a_row_stride;
+    T* c0 = c + m0 * ldc;
+    if constexpr (std::is_same_v<T, float>)
+      g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)(m1 - m0), (int)N, (int)K, 1.0f,
+              a0, (int)lda, b, (int)ldb, 0.0f, c0, (int)ldc);
+    else
+      g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)(m1 - m0), (int)N, (int)K, 1.0,
+              a0, (int)lda, b, (int)ldb, 0.0, c0, (int)ldc);
+  }
+  int64_t work() const { return M * N * K; }
+};
+
+// The product of batch entry i through BLAS, or false when a layout does not allow it (then
+// the reference loop runs). a and b have been through blas_operand.
+template <typename T>
+static bool blas_product(const Tensor& c, const Tensor& a, const Tensor& b, int64_t i, BlasProduct<T>& p) {
+  bool tc;
+  p.M = a.sizes()[1]; p.K = a.sizes()[2]; p.N = b.sizes()[2];
+  if (p.K <= 0 || !blas_layout(p.M, p.K, a.strides()[1], a.strides()[2], p.ta, p.lda) ||
+      !blas_layout(p.K, p.N, b.strides()[1], b.strides()[2], p.tb, p.ldb) ||
+      !blas_layout(p.M, p.N, c.strides()[1], c.strides()[2], tc, p.ldc) || tc)
+    return false;
+  load_blas();
+  p.c = c.data_as<T>() + i * c.strides()[0];
+  p.a = a.data_as<T>() + i * a.strides()[0];
+  p.b = b.data_as<T>() + i * b.strides()[0];
+  p.a_row_stride = a.strides()[1];
+  return true;
 }
 
 // Batches below this many multiply-adds run on one thread (a 64x64x64 product is ~0.03 ms);
@@ -99,52 +122,76 @@ constexpr int64_t kParallelGemmWork = int64_t(1) << 18;
 constexpr int64_t kSplitGemmWork = int64_t(1) << 20;
 constexpr int64_t kRowBlock = 64;
 
+// Split one large product over the pool: C's rows at multiples of kRowBlock, so every row
+// keeps the micro-kernel (and tail handling) it gets in one call, and each part stays far
+// above OpenBLAS's small-matrix path: the same bits as a single-threaded call.
+template <typename T>
+static void run_split(const BlasProduct<T>& p) {
+  if (p.M >= 2 * kRowBlock && kRowBlock * p.N * p.K >= kSplitGemmWork) {
+    int64_t blocks = (p.M + kRowBlock - 1) / kRowBlock;
+    parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) { p.rows(k0 * kRowBlock, std::min(p.M, k1 * kRowBlock)); });
+  } else {
+    p.rows(0, p.M);
+  }
+}
+
 static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
   int64_t B = a_in.sizes()[0], M = a_in.sizes()[1], K = a_in.sizes()[2], N = b_in.sizes()[2];
   if (M == 0 || N == 0 || B == 0) return;
   Tensor a = K > 0 ? blas_operand(a_in) : a_in, b = K > 0 ? blas_operand(b_in) : b_in;
   dispatch_all(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    T* cp = c.data_as<T>();
-    const T* ap = a.data_as<T>();
-    const T* bp = b.data_as<T>();
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      bool ta, tb, tc; int64_t lda, ldb, ldc;
-      bool ok = K > 0 && blas_layout(M, K, a.strides()[1], a.strides()[2], ta, lda) &&
-                blas_layout(K, N, b.strides()[1], b.strides()[2], tb, ldb) &&
-                blas_layout(M, N, c.strides()[1], c.strides()[2], tc, ldc) && !tc;
-      if (ok) {
-        load_blas();
-        int64_t work = M * N * K;
-        auto one = [&](int64_t i, int64_t m0, int64_t m1) {
-          gemm_rows<T>(cp + i * c.strides()[0], ldc, ap + i * a.strides()[0], ta, lda, a.strides()[1],
-                       bp + i * b.strides()[0], tb, ldb, m0, m1, N, K);
-        };
-        int nt = get_num_threads();
-        if (B >= nt && B * work >= kParallelGemmWork) {
-          // many matrices: whole products per thread
-          parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) { for (int64_t i = b0; i < b1; ++i) one(i, 0, M); });
-        } else if (M >= 2 * kRowBlock && kRowBlock * N * K >= kSplitGemmWork) {
-          // few large products: split C's rows at multiples of kRowBlock, so every row keeps
-          // the micro-kernel (and tail handling) it gets in one call, and each part stays
-          // far above OpenBLAS's small-matrix path: the same bits as a single-threaded call
-          int64_t blocks = (M + kRowBlock - 1) / kRowBlock;
-          for (int64_t i = 0; i < B; ++i)
-            parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) {
-              one(i, k0 * kRowBlock, std::min(M, k1 * kRowBlock));
-            });
+      BlasProduct<T> p;
+      if (blas_product<T>(c, a, b, 0, p)) {
+        auto one = [&](int64_t i) { BlasProduct<T> q = p; blas_product<T>(c, a, b, i, q); return q; };
+        if (B >= get_num_threads() && B * p.work() >= kParallelGemmWork) {
+          // many matrices: whole products per thread (their BlasProducts made up front:
+          // the chunks only read them)
+          std::vector<BlasProduct<T>> ps;
+          for (int64_t i = 0; i < B; ++i) ps.push_back(one(i));
+          parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) { for (int64_t i = b0; i < b1; ++i) ps[i].rows(0, M); });
         } else {
-          for (int64_t i = 0; i < B; ++i) one(i, 0, M);
+          for (int64_t i = 0; i < B; ++i) run_split(one(i));
         }
         return;
       }
     }
+    T* cp = c.data_as<T>();
+    const T* ap = a.data_as<T>();
+    const T* bp = b.data_as<T>();
     for (int64_t i = 0; i < B; ++i) {
       reference_matmul<T>(cp + i * c.strides()[0], c.strides()[1], c.strides()[2], ap + i * a.strides()[0],
                           a.strides()[1], a.strides()[2], bp + i * b.strides()[0], b.strides()[1],
                           b.strides()[2], M, N, K);
     }
   });
+}
+
+// Two independent single products at once (a matrix product's two input gradients): when
+// both are large and of similar size, one whole product per thread, instead of splitting
+// each in turn (each half of a split packs the shared operand again, and every split is a
+// hand-off). Same bits as cpu_bmm: each product is one BLAS call either way.
+static void cpu_bmm_pair(const Tensor& c1, const Tensor& a1_in, const Tensor& b1_in, const Tensor& c2,
+                         const Tensor& a2_in, const Tensor& b2_in) {
+  auto fallback = [&] { cpu_bmm(c1, a1_in, b1_in); cpu_bmm(c2, a2_in, b2_in); };
+  DType dt = c1.dtype();
+  if (get_num_threads() < 2 || (dt != DType::Float32 && dt != DType::Float64) || c2.dtype() != dt ||
+      a1_in.sizes()[0] != 1 || a2_in.sizes()[0] != 1 || c1.numel() == 0 || c2.numel() == 0 ||
+      a1_in.sizes()[2] == 0 || a2_in.sizes()[2] == 0)
+    return fallback();
+  Tensor a1 = blas_operand(a1_in), b1 = blas_operand(b1_in), a2 = blas_operand(a2_in), b2 = blas_operand(b2_in);
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    BlasProduct<T> p[2];
+    if (!blas_product<T>(c1, a1, b1, 0, p[0]) || !blas_product<T>(c2, a2, b2, 0, p[1])) return false;
+    int64_t lo = std::min(p[0].work(), p[1].work()), hi = std::max(p[0].work(), p[1].work());
+    if (2 * lo < kParallelGemmWork || hi > 2 * lo) return false;
+    parallel_for(0, 2, 1, [&](int64_t i0, int64_t i1) { for (int64_t i = i0; i < i1; ++i) p[i].rows(0, p[i].M); });
+    return true;
+  };
+  bool done = dt == DType::Float32 ? run(float()) : run(double());
+  if (!done) fallback();
 }
 
 // Row-major C = alpha * op(A) @ op(B) + beta * C on raw contiguous float/double buffers, for
@@ -195,6 +242,9 @@ template void cpu_gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, cons
 template void cpu_gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t, const double*,
                                int64_t, double, double*, int64_t);
 
-void register_linalg(KernelTable& t) { t.bmm = cpu_bmm; }
+void register_linalg(KernelTable& t) {
+  t.bmm = cpu_bmm;
+  t.bmm_pair = cpu_bmm_pair;
+}
 
 }  // namespace mag
