@@ -17,9 +17,6 @@ class SmallVector {
  public:
   SmallVector() = default;
   explicit SmallVector(size_t n) { resize(n); }
-  SmallVector(size_t n, const T& v) { reserve(n); for (size_t i = 0; i < n; ++i) push_back(v); }
-  template <typename It, typename = decltype(*std::declval<It>()), typename = decltype(++std::declval<It&>())>
-  SmallVector(It first, It last) { for (; first != last; ++first) push_back(*first); }
   SmallVector(std::initializer_list<T> l) { reserve(l.size()); for (auto& v : l) push_back(v); }
   SmallVector(const SmallVector& o) { reserve(o.n_); for (auto& v : o) push_back(v); }
   SmallVector(SmallVector&& o) noexcept { take(std::move(o)); }
@@ -46,8 +43,6 @@ class SmallVector {
   const T* begin() const { return p_; }
   const T* end() const { return p_ + n_; }
   std::vector<T> vec() const { return std::vector<T>(begin(), end()); }
-  T& front() { return p_[0]; }
-  const T& front() const { return p_[0]; }
   T& back() { return p_[n_ - 1]; }
   const T& back() const { return p_[n_ - 1]; }
 
@@ -74,17 +69,6 @@ class SmallVector {
     while (n_ > n) p_[--n_].~T();
   }
   void clear() { while (n_) p_[--n_].~T(); }
-  T* erase(T* pos) {
-    for (T* q = pos; q + 1 < end(); ++q) *q = std::move(q[1]);
-    pop_back();
-    return pos;
-  }
-  T* insert(T* pos, T v) {
-    size_t i = (size_t)(pos - p_);
-    emplace_back(std::move(v));
-    for (size_t j = n_ - 1; j > i; --j) std::swap(p_[j], p_[j - 1]);
-    return p_ + i;
-  }
 
  private:
   T* inline_ptr() { return reinterpret_cast<T*>(inline_); }
