@@ -433,3 +433,40 @@ def test_module_call_fast_path_and_kwargs():
         def forward(self, a, b=1):
             return a * b
     assert float(Two()(m.ones(1), b=3)) == 3.0
+
+
+LINEAR_SETUPS = ["plain", "no_bias", "weight_reassigned_plain_tensor", "weight_as_buffer", "instance_dict_shadow",
+                 "subclass_property", "bias_deleted_then_none_attr"]
+
+
+@pytest.mark.parametrize("setup", LINEAR_SETUPS)
+def test_linear_forward_reads_weight_like_torch(setup):
+    """Linear.forward's direct read of _parameters applies only where `self.weight` would give the
+    same object; every other arrangement of weight/bias takes the ordinary attribute lookup and
+    the result is torch's."""
+    rng = np.random.default_rng(4)
+    w2, x = rng.standard_normal((2, 3)), rng.standard_normal((5, 3))
+    outs = []
+    for lib in (m, torch):
+        class Scaled(lib.nn.Linear):  # a class property shadowing the registered parameter
+            @property
+            def weight(self):
+                return self._parameters["weight"] * 2
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 2, bias=setup != "no_bias").double()
+        other = lib.tensor(w2)
+        if setup == "subclass_property":  # as torch.nn.utils.parametrize swaps the class
+            lin.__class__ = Scaled
+        elif setup == "weight_reassigned_plain_tensor":
+            del lin.weight
+            lin.weight = other
+        elif setup == "weight_as_buffer":
+            del lin.weight
+            lin.register_buffer("weight", other)
+        elif setup == "instance_dict_shadow":
+            object.__setattr__(lin, "weight", other)
+        elif setup == "bias_deleted_then_none_attr":
+            del lin.bias
+            lin.bias = None
+        outs.append(lin(lib.tensor(x)).tolist())
+    np.testing.assert_allclose(np.array(outs[0]), np.array(outs[1]), rtol=1e-12, atol=1e-12)
