@@ -64,8 +64,9 @@ class SGD(Optimizer):
             if not params:
                 continue
             grads = [p.grad for p in params]
-            lr = _to_scalar(group["lr"])
-            lr = lr.item() if _is_tensor(lr) else lr
+            lr = group["lr"]
+            if _is_tensor(lr):
+                lr = _to_scalar(lr).item()
             momentum, dampening, weight_decay = group["momentum"], group["dampening"], group["weight_decay"]
             state = self.state
             bufs = [state[p].get("momentum_buffer") for p in params] if momentum != 0 else None
