@@ -594,3 +594,29 @@ def test_mlp_training_matches_torch(kw):
             np.testing.assert_allclose(_np(pm), pt.detach().numpy(), rtol=1e-4, atol=1e-5)
     assert mo.state_dict()["param_groups"] == to.state_dict()["param_groups"]
     assert sorted(mo.state_dict()["state"]) == sorted(to.state_dict()["state"])
+
+
+def test_global_step_hooks_and_hook_free_fast_path():
+    """Global step pre/post hooks (optim.optimizer.register_optimizer_step_*_hook) run around
+    every optimizer's step in torch's order, a pre-hook's (args, kwargs) replace the call's, and
+    once removed the step runs without the hook loops, with the same result."""
+    def run(lib):
+        from importlib import import_module
+        mod = import_module(lib.__name__ + ".optim.optimizer")
+        p = lib.nn.Parameter(lib.ones(2))
+        opt = lib.optim.SGD([p], lr=0.5)
+        calls = []
+        h1 = mod.register_optimizer_step_pre_hook(lambda o, a, k: calls.append("global_pre"))
+        h2 = mod.register_optimizer_step_post_hook(lambda o, a, k: calls.append("global_post"))
+        h3 = opt.register_step_pre_hook(lambda o, a, k: calls.append("pre"))
+        h4 = opt.register_step_post_hook(lambda o, a, k: calls.append("post"))
+        try:
+            p.grad = lib.ones(2)
+            opt.step()
+        finally:
+            for h in (h1, h2, h3, h4):
+                h.remove()
+        p.grad = lib.ones(2)
+        opt.step()
+        return calls, p.tolist()
+    assert run(mag) == run(torch)
