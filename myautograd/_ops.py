@@ -1,6 +1,7 @@
 """_ops: the torch-level functions (torch.add, torch.sum, ...) as thin argument normalisers
 over _C. Tensor methods in _tensor.py call the same functions, so each op is defined once."""
 import builtins
+from collections.abc import Sequence as _Sequence
 
 from . import _C
 from ._core import Size
@@ -447,8 +448,7 @@ def masked_fill(input, mask, value):
 
 
 def masked_select(input, mask):
-    from ._tensor import _broadcast_pair
-    a, m = _broadcast_pair(input, mask)
+    m, a = broadcast_tensors(mask, input)  # ATen: expand_outplace(mask, self), mask is "tensor a"
     return a[m]
 
 
@@ -524,24 +524,73 @@ def is_floating_point(input):
 
 
 def broadcast_shapes(*shapes):
-    out = []
+    """torch.broadcast_shapes (torch._refs._broadcast_shapes): ints count as 1-d shapes, None
+    entries are skipped, trailing dimensions first, torch's errors."""
+    shapes = [(s,) if isinstance(s, builtins.int) else s for s in shapes if s is not None]
+    if not shapes:
+        return Size([])
     for s in shapes:
-        s = list(s) if not isinstance(s, builtins.int) else [s]
-        n = builtins.max(len(out), len(s))
-        out = [1] * (n - len(out)) + out
-        s = [1] * (n - len(s)) + s
-        res = []
-        for i, (a, b) in enumerate(zip(out, s)):
-            if a != b and a != 1 and b != 1:
-                raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is at original dim {i}")
-            res.append(b if a == 1 else a)
-        out = res
-    return Size(out)
+        if not isinstance(s, _Sequence):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}")
+    common = [1] * builtins.max(len(s) for s in shapes)
+    for arg_idx, shape in enumerate(shapes):
+        for idx in range(-1, -1 - len(shape), -1):
+            d = shape[idx]
+            if d == common[idx]:
+                continue
+            if common[idx] == 1:
+                if d < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[idx] = d
+            elif d != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {d} at {idx}! Mismatching "
+                                   f"argument at index {arg_idx} had {shape}; but expected shape should be "
+                                   f"broadcastable to {common}")
+    return Size(common)
+
+
+_TensorBase = _C.TensorBase
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: classes defined in Python
+
+
+def _infer_size(a, b):
+    """ATen's infer_size: the broadcast of two tensor shapes, trailing dimensions first."""
+    n = builtins.max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = [0] * n
+    for i in range(n - 1, -1, -1):
+        da, db = a[i], b[i]
+        if da != db and da != 1 and db != 1:
+            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
+                               f"at non-singleton dimension {i}")
+        out[i] = db if da == 1 else da
+    return tuple(out)
+
+
+def _type_name(obj):
+    """Py_TYPE(obj)->tp_name, as torch's argument errors print it (module-qualified for
+    extension types such as numpy.ndarray, bare for builtins and Python classes)."""
+    t = type(obj)
+    if t.__flags__ & _HEAPTYPE or t.__module__ == "builtins":
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 def broadcast_tensors(*tensors):
-    shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
+    """torch.broadcast_tensors (ATen's expand_outplace): a tensor that already has the common
+    shape comes back itself (no view, no ExpandBackward0 in the graph); the others are expanded.
+    Two tensors of one shape (every loss on matching input and target) return at once."""
+    if len(tensors) == 2:
+        a, b = tensors
+        if isinstance(a, _TensorBase) and isinstance(b, _TensorBase) and a.shape == b.shape:
+            return tensors
+    shape = None
+    for i, t in enumerate(tensors):
+        if not isinstance(t, _TensorBase):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_type_name(t)}")
+        shape = tuple(t.shape) if shape is None else _infer_size(shape, t.shape)
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
 # Hot functions run natively (csrc/python/fast_paths.cpp): torch.exp(x) etc. take their common

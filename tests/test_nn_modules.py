@@ -433,3 +433,94 @@ def test_module_call_fast_path_and_kwargs():
         def forward(self, a, b=1):
             return a * b
     assert float(Two()(m.ones(1), b=3)) == 3.0
+
+
+LINEAR_SETUPS = ["plain", "no_bias", "weight_reassigned_plain_tensor", "weight_as_buffer", "instance_dict_shadow",
+                 "subclass_property", "bias_deleted_then_none_attr"]
+
+
+@pytest.mark.parametrize("setup", LINEAR_SETUPS)
+def test_linear_forward_reads_weight_like_torch(setup):
+    """Linear.forward's direct read of _parameters applies only where `self.weight` would give the
+    same object; every other arrangement of weight/bias takes the ordinary attribute lookup and
+    the result is torch's."""
+    rng = np.random.default_rng(4)
+    w2, x = rng.standard_normal((2, 3)), rng.standard_normal((5, 3))
+    outs = []
+    for lib in (m, torch):
+        class Scaled(lib.nn.Linear):  # a class property shadowing the registered parameter
+            @property
+            def weight(self):
+                return self._parameters["weight"] * 2
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 2, bias=setup != "no_bias").double()
+        other = lib.tensor(w2)
+        if setup == "subclass_property":  # as torch.nn.utils.parametrize swaps the class
+            lin.__class__ = Scaled
+        elif setup == "weight_reassigned_plain_tensor":
+            del lin.weight
+            lin.weight = other
+        elif setup == "weight_as_buffer":
+            del lin.weight
+            lin.register_buffer("weight", other)
+        elif setup == "instance_dict_shadow":
+            object.__setattr__(lin, "weight", other)
+        elif setup == "bias_deleted_then_none_attr":
+            del lin.bias
+            lin.bias = None
+        outs.append(lin(lib.tensor(x)).tolist())
+    np.testing.assert_allclose(np.array(outs[0]), np.array(outs[1]), rtol=1e-12, atol=1e-12)
+
+
+def test_global_forward_hooks_match_torch():
+    """torch.nn.modules.module.register_module_forward_[pre_]hook: called for every module,
+    before the module's own hooks, their results replace inputs/outputs, and after removal the
+    hook-free fast path runs again (also inside Sequential)."""
+    def run(lib):
+        from importlib import import_module
+        mod = import_module(lib.__name__ + ".nn.modules.module")
+        calls = []
+        lib.manual_seed(0)
+        net = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU(), lib.nn.Linear(4, 2))
+        net[0].register_forward_pre_hook(lambda mo, a: calls.append(("own_pre", type(mo).__name__)))
+        net[2].register_forward_hook(lambda mo, a, o: calls.append(("own_post", type(mo).__name__)))
+        h1 = mod.register_module_forward_pre_hook(lambda mo, a: calls.append(("pre", type(mo).__name__)))
+        h2 = mod.register_module_forward_hook(lambda mo, a, o: (calls.append(("post", type(mo).__name__)), o * 2)[1])
+        h3 = mod.register_module_forward_hook(lambda mo, a, k, o: calls.append(("kw", sorted(k))), with_kwargs=True)
+        x = lib.tensor([[1.0, -2.0, 0.5]])
+        try:
+            y1 = net(x).tolist()
+        finally:
+            for h in (h1, h2, h3):
+                h.remove()
+        y2 = net(x).tolist()
+        return calls, y1, y2
+    (cm, ym1, ym2), (ct, yt1, yt2) = run(m), run(torch)
+    assert cm == ct
+    np.testing.assert_allclose(ym1, yt1, rtol=1e-6)
+    np.testing.assert_allclose(ym2, yt2, rtol=1e-6)
+
+
+def test_sequential_runs_children_through_their_call():
+    """Sequential's direct forward call is taken only where __call__ would do just that: a child
+    with its own __call__, or with a full backward hook, is called as in torch."""
+    def run(lib):
+        class Doubling(lib.nn.Module):
+            def forward(self, x):
+                return x + 1
+
+            def __call__(self, x):
+                return super().__call__(x) * 2
+        lib.manual_seed(0)
+        lin = lib.nn.Linear(3, 3)
+        seen = []
+        lin.register_full_backward_hook(lambda mo, gi, go: seen.append(tuple(go[0].shape)))
+        net = lib.nn.Sequential(Doubling(), lin)
+        x = lib.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+        y = net(x)
+        y.sum().backward()
+        return y.tolist(), x.grad.tolist(), seen
+    (ym, gm, sm), (yt, gt, st) = run(m), run(torch)
+    np.testing.assert_allclose(ym, yt, rtol=1e-6)
+    np.testing.assert_allclose(gm, gt, rtol=1e-6)
+    assert sm == st == [(1, 3)]

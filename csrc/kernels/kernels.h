@@ -51,6 +51,15 @@ struct AdamStep {
   double bias_correction2_sqrt = 1.0, eps = 0.0, neg_step_size = 0.0;
 };
 
+// One SGD step of one parameter (kernels/cpu/optim.cpp), torch's single-tensor order.
+// Tensors contiguous, one float dtype, same numel; momentum_buffer only when momentum != 0
+// (fresh_buffer: the first step, which sets it to the adjusted grad instead of updating it).
+struct SgdStep {
+  Tensor param, grad, momentum_buffer;
+  double lr = 0.0, momentum = 0.0, dampening = 0.0, weight_decay = 0.0;
+  bool nesterov = false, maximize = false, fresh_buffer = false;
+};
+
 struct KernelTable {
   // out = op(in); in has the compute dtype, out the result dtype (same as in, or bool).
   void (*unary)(UnaryOp op, const Tensor& out, const Tensor& in);
@@ -86,6 +95,7 @@ struct KernelTable {
   void (*rnn_backward)(const RnnLayer& l, const RnnLayerGrads& g);
   // fused optimizer update of one parameter and its state, in place
   void (*adam_step)(const AdamStep& a);
+  void (*sgd_step)(const SgdStep& s);
 };
 
 const KernelTable& kernels_for(Device d);

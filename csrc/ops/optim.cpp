@@ -1,6 +1,7 @@
-// optim.cpp (ops): the fused Adam/AdamW step around the kernel table's adam_step. The scalars
-// are computed here in double exactly as torch's Python code computes them (step_t += 1 in
-// the step tensor's dtype, then `1 - beta ** step`, `lr / bc1`, `bc2 ** 0.5`).
+// optim.cpp (ops): the fused Adam/AdamW and SGD steps around the kernel table's adam_step and
+// sgd_step. Adam's scalars are computed here in double exactly as torch's Python code computes
+// them (step_t += 1 in the step tensor's dtype, then `1 - beta ** step`, `lr / bc1`,
+// `bc2 ** 0.5`).
 #include "ops/optim.h"
 #include <cmath>
 
@@ -59,6 +60,43 @@ std::vector<int64_t> adam_step(const TensorList& params, const TensorList& grads
     kernels_for(p.device()).adam_step(a);
     for (const Tensor* t : {&p, &exp_avgs[i], &exp_avg_sqs[i], (const Tensor*)&mx})
       if (t->defined()) t->bump_version();
+  }
+  return skipped;
+}
+
+// The kernel reads every operand of element k before writing it, which is what torch's
+// sequence of tensor ops computes only when no two of the tensors share memory.
+static bool disjoint(const Tensor& a, const Tensor& b) {
+  const char *pa = a.data(), *pb = b.data();
+  const int64_t na = a.numel() * (int64_t)itemsize(a.dtype()), nb = b.numel() * (int64_t)itemsize(b.dtype());
+  return pa + na <= pb || pb + nb <= pa;
+}
+
+std::vector<int64_t> sgd_step(const TensorList& params, const TensorList& grads, TensorList& momentum_buffers,
+                              const SgdHyper& h) {
+  const size_t n = params.size();
+  const bool momentum = h.momentum != 0;
+  MAG_CHECK(grads.size() == n && (!momentum || momentum_buffers.size() == n), "sgd_step: list lengths differ");
+  std::vector<int64_t> skipped;
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& p = params[i];
+    const Tensor& g = grads[i];
+    const Tensor* buf = momentum && momentum_buffers[i].defined() ? &momentum_buffers[i] : nullptr;
+    bool ok = p.device().is_cpu() && kernel_takes(p, {&g}) && (!buf || kernel_takes(p, {buf})) && disjoint(p, g) &&
+              (!buf || (disjoint(p, *buf) && disjoint(g, *buf)));
+    if (!ok) { skipped.push_back((int64_t)i); continue; }
+    SgdStep s;
+    s.param = p; s.grad = g;
+    if (momentum) {
+      s.fresh_buffer = !buf;
+      s.momentum_buffer = buf ? *buf : empty(p.sizes(), p.dtype(), p.device());
+    }
+    s.lr = h.lr; s.momentum = h.momentum; s.dampening = h.dampening; s.weight_decay = h.weight_decay;
+    s.nesterov = h.nesterov; s.maximize = h.maximize;
+    kernels_for(p.device()).sgd_step(s);
+    p.bump_version();  // param.add_
+    if (buf) { buf->bump_version(); buf->bump_version(); }  // buf.mul_(...).add_(...)
+    else if (momentum) momentum_buffers[i] = s.momentum_buffer;
   }
   return skipped;
 }

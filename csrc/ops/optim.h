@@ -1,5 +1,6 @@
 // optim.h: fused optimizer steps without autograd (ops/optim.cpp): per-parameter eligibility
-// checks, the step counters and the bias-correction scalars, then the device's kernel.
+// checks, Adam's step counters and bias-correction scalars, SGD's first-step momentum buffers,
+// then the device's kernel.
 #pragma once
 #include <vector>
 #include "kernels/kernels.h"
@@ -17,6 +18,17 @@ struct AdamHyper {
 std::vector<int64_t> adam_step(const TensorList& params, const TensorList& grads, const TensorList& exp_avgs,
                                const TensorList& exp_avg_sqs, const TensorList& max_exp_avg_sqs,
                                const TensorList& steps, const AdamHyper& h);
+
+struct SgdHyper {
+  double lr = 1e-3, momentum = 0.0, dampening = 0.0, weight_decay = 0.0;
+  bool nesterov = false, maximize = false;
+};
+// One SGD step over a parameter group's lists. momentum_buffers (used only when momentum != 0)
+// has one entry per parameter; an undefined entry gets a new buffer (the first step's
+// grad.detach().clone()), stored back into the list. Returns the indices it left alone, as
+// adam_step does; their buffers stay as given.
+std::vector<int64_t> sgd_step(const TensorList& params, const TensorList& grads, TensorList& momentum_buffers,
+                              const SgdHyper& h);
 
 }  // namespace native
 }  // namespace mag

@@ -1,7 +1,7 @@
 // fused_functions.cpp: _C functions of the fused native pieces of nn and optim: the recurrent
-// layer (_rnn_layer), the Adam/AdamW step (_adam_step) and gradient-norm clipping
+// layer (_rnn_layer), the Adam/AdamW and SGD steps (_adam_step, _sgd_step) and gradient-norm clipping
 // (_total_norm, _clip_grads_with_norm_). Arguments are positional and already checked by the Python callers
-// (myautograd/nn/modules/rnn.py, myautograd/optim/adam.py, myautograd/nn/utils/clip_grad.py).
+// (myautograd/nn/modules/rnn.py, myautograd/optim/{adam,sgd}.py, myautograd/nn/utils/clip_grad.py).
 #include "ops/optim.h"
 #include "python/common.h"
 
@@ -80,6 +80,47 @@ PyObject* f_adam_step(PyObject*, PyObject* const* a, Py_ssize_t n) {
   MAG_CATCH(nullptr)
 }
 
+// _sgd_step(params, grads, momentum_buffers or None, lr, momentum, dampening, weight_decay,
+// nesterov, maximize) -> [indices it left to the caller]. momentum_buffers is a list (one entry
+// per parameter, None where the state has none yet) whose None entries are replaced by the
+// buffers the step creates; None when momentum == 0.
+PyObject* f_sgd_step(PyObject*, PyObject* const* a, Py_ssize_t n) {
+  if (n != 9) { PyErr_Format(PyExc_TypeError, "_sgd_step expected 9 arguments, got %zd", n); return nullptr; }
+  TensorList ps, gs, bufs;
+  native::SgdHyper h;
+  if (!to_tensor_list(a[0], ps) || !to_tensor_list(a[1], gs) || !num(a[3], h.lr) || !num(a[4], h.momentum) ||
+      !num(a[5], h.dampening) || !num(a[6], h.weight_decay) || !flag(a[7], h.nesterov) || !flag(a[8], h.maximize))
+    return nullptr;
+  PyObject* py_bufs = a[2];
+  if (py_bufs != Py_None) {
+    if (!PyList_Check(py_bufs) || PyList_GET_SIZE(py_bufs) != (Py_ssize_t)ps.size()) {
+      PyErr_SetString(PyExc_TypeError, "_sgd_step: momentum_buffers must be a list with one entry per parameter");
+      return nullptr;
+    }
+    bufs.resize(ps.size());
+    for (size_t i = 0; i < ps.size(); ++i)
+      if (!opt_tensor(PyList_GET_ITEM(py_bufs, (Py_ssize_t)i), bufs[i])) return nullptr;
+  } else if (h.momentum != 0) {
+    PyErr_SetString(PyExc_TypeError, "_sgd_step: momentum_buffers are needed when momentum != 0");
+    return nullptr;
+  }
+  MAG_TRY
+  for (const TensorList* l : {&ps, &bufs})
+    for (const Tensor& t : *l)
+      if (t.defined()) check_inplace(t);
+  std::vector<int64_t> left = native::sgd_step(ps, gs, bufs, h);
+  for (size_t i = 0; py_bufs != Py_None && i < ps.size(); ++i) {
+    if (PyList_GET_ITEM(py_bufs, (Py_ssize_t)i) != Py_None || !bufs[i].defined()) continue;
+    PyObject* b = wrap(bufs[i]);
+    if (!b || PyList_SetItem(py_bufs, (Py_ssize_t)i, b) < 0) return nullptr;
+  }
+  PyObject* out = PyList_New((Py_ssize_t)left.size());
+  if (!out) return nullptr;
+  for (size_t i = 0; i < left.size(); ++i) PyList_SET_ITEM(out, (Py_ssize_t)i, PyLong_FromLongLong(left[i]));
+  return out;
+  MAG_CATCH(nullptr)
+}
+
 // _total_norm(tensors, p) -> torch's get_total_norm: the p-norm of the per-tensor p-norms
 PyObject* f_total_norm(PyObject*, PyObject* const* a, Py_ssize_t n) {
   if (n != 2) { PyErr_Format(PyExc_TypeError, "_total_norm expected 2 arguments, got %zd", n); return nullptr; }
@@ -118,6 +159,7 @@ PyMethodDef fused_functions[] = {
     {"_clip_grads_with_norm_", (PyCFunction)(void (*)(void))f_clip_grads, METH_FASTCALL, nullptr},
     {"_rnn_layer", (PyCFunction)(void (*)(void))f_rnn_layer, METH_FASTCALL, nullptr},
     {"_adam_step", (PyCFunction)(void (*)(void))f_adam_step, METH_FASTCALL, nullptr},
+    {"_sgd_step", (PyCFunction)(void (*)(void))f_sgd_step, METH_FASTCALL, nullptr},
     {nullptr, nullptr, 0, nullptr}};
 
 }  // namespace

@@ -6,6 +6,7 @@ import warnings
 from .. import _C, _ops
 
 _RED = {"none": 0, "mean": 1, "sum": 2}
+_TensorBase = _C.TensorBase
 
 
 def _reduction(reduction):
@@ -50,9 +51,13 @@ def _weighted(loss, weight, input, reduction):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    _warn_size(input, target)
-    reduction = _legacy(size_average, reduce, reduction)
-    a, b = _ops.broadcast_tensors(input, target)
+    a, b = input, target
+    # two tensors of one shape (the common case) need neither the size warning nor broadcasting
+    if not (isinstance(input, _TensorBase) and isinstance(target, _TensorBase) and input.shape == target.shape):
+        _warn_size(input, target)
+        a, b = _ops.broadcast_tensors(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy(size_average, reduce, reduction)
     if weight is not None:
         return _weighted((a - b) ** 2, weight, input, reduction)
     return _C._mse_loss(a, b, _reduction(reduction))

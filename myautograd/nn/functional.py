@@ -13,7 +13,7 @@ from ._functional_loss import (  # noqa: F401
 # ---- linear
 def linear(input, weight, bias=None):
     if bias is not None:
-        if input.dim() == 2:
+        if input.ndim == 2:
             return _C._addmm(bias, input, _C._t(weight), 1, 1)
         if input.is_contiguous() and input.dim() >= 1 and bias.dim() == 1:
             # torch's _flatten_nd_linear: flatten to 2-D, addmm, view back
@@ -21,7 +21,7 @@ def linear(input, weight, bias=None):
             out = _C._addmm(bias, flat, _C._t(weight), 1, 1)
             return out.view(*input.shape[:-1], weight.shape[0])
         return _C._matmul(input, _C._t(weight)) + bias
-    if input.dim() == 2:
+    if input.ndim == 2:
         return _C._mm(input, _C._t(weight))
     return _C._matmul(input, _C._t(weight))
 

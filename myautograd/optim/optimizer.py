@@ -159,6 +159,9 @@ class Optimizer:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             self = args[0]
+            if not (_global_optimizer_pre_hooks or _global_optimizer_post_hooks or self._optimizer_step_pre_hooks
+                    or self._optimizer_step_post_hooks):
+                return func(*args, **kwargs)
             for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
                 result = pre_hook(self, args, kwargs)
                 if result is not None:
@@ -291,7 +294,8 @@ class Optimizer:
 
     # ---- gradients ----------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
-        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
+        for group in self.param_groups:
+            zero_grads(group["params"], set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError

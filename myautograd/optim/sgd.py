@@ -1,9 +1,12 @@
 """optim.SGD (momentum, dampening, nesterov, weight_decay, maximize).
 
-The per-parameter arithmetic lives in `_sgd_update`, written in the same order of operations
-as torch's single-tensor ("for-loop", foreach=False) implementation, so float32 trajectories
-are bit-identical; it is the one place to replace with a fused native kernel later.
+A group's step is one native call (_C._sgd_step, csrc/kernels/cpu/optim.cpp) doing, element by
+element, what torch's single-tensor ("for-loop", foreach=False) implementation does with the
+same roundings, so float32 trajectories are bit-identical. `_sgd_update` is that step written
+with tensor ops: the reference the kernel is tested against, and the path for
+differentiable=True, tensor hyperparameters and layouts the kernel does not take.
 """
+from .. import _C
 from .optimizer import Optimizer, _is_tensor, _run_closure, _to_scalar, _use_grad_for_differentiable
 
 __all__ = ["SGD"]
@@ -22,6 +25,9 @@ def _sgd_update(param, grad, buf, *, lr, momentum, dampening, weight_decay, nest
         grad = grad.add(buf, alpha=momentum) if nesterov else buf
     param.add_(grad, alpha=-lr)
     return buf
+
+
+_NUMBER = (float, int)
 
 
 class SGD(Optimizer):
@@ -54,17 +60,29 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = _run_closure(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            lr = lr.item() if _is_tensor(lr) else lr
-            momentum = group["momentum"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p] if momentum != 0 else None
-                buf = _sgd_update(p, p.grad, state.get("momentum_buffer") if state is not None else None,
-                                  lr=lr, momentum=momentum, dampening=group["dampening"],
-                                  weight_decay=group["weight_decay"], nesterov=group["nesterov"],
-                                  maximize=group["maximize"])
-                if momentum != 0:
-                    state["momentum_buffer"] = buf
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            grads = [p.grad for p in params]
+            lr = group["lr"]
+            if _is_tensor(lr):
+                lr = _to_scalar(lr).item()
+            momentum, dampening, weight_decay = group["momentum"], group["dampening"], group["weight_decay"]
+            state = self.state
+            bufs = [state[p].get("momentum_buffer") for p in params] if momentum != 0 else None
+            if group["differentiable"] or not (type(momentum) in _NUMBER and type(dampening) in _NUMBER
+                                               and type(weight_decay) in _NUMBER):
+                left = range(len(params))
+            else:
+                left = _C._sgd_step(params, grads, bufs, lr, momentum, dampening, weight_decay,
+                                    group["nesterov"], group["maximize"])
+            for i in left:
+                buf = _sgd_update(params[i], grads[i], bufs[i] if bufs is not None else None, lr=lr,
+                                  momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                  nesterov=group["nesterov"], maximize=group["maximize"])
+                if bufs is not None:
+                    bufs[i] = buf
+            if bufs is not None:
+                for p, buf in zip(params, bufs):
+                    state[p]["momentum_buffer"] = buf
         return loss

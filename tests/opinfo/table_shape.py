@@ -1,5 +1,5 @@
 """table_shape: OpInfo entries for views and shape ops (view, reshape, flatten, squeeze, permute,
-expand, narrow, unbind, split, chunk, cat, stack), their in-place forms (squeeze_, ...), indexing
+expand, narrow, unbind, split, chunk, broadcast_tensors, cat, stack), their in-place forms (squeeze_, ...), indexing
 (get and set) and the index ops (index_put, gather, scatter, index_select, masked_fill)."""
 import numpy as np
 
@@ -168,6 +168,13 @@ OPS = [
            variant="split"),
     _calls("chunk", [((5, 4), "t", (2,), {}), ((5, 6), "step", (3,), {"dim": 1}), ((2, 4), None, (3,), {"dim": 1})],
            variant="chunk"),
+    OpInfo("broadcast_tensors", lambda lib, *ts: lib.broadcast_tensors(*ts), lambda rng, dt: [
+        Sample((_x(rng, dt, (3, 4), "t"), _x(rng, dt, (3, 4), "step")), name="same_shape"),
+        Sample((_x(rng, dt, (3, 1), "step"), _x(rng, dt, (4,))), name="both_expand"),
+        Sample((_x(rng, dt, ()), _x(rng, dt, (2, 3), "t"), _x(rng, dt, (1, 3))), name="three"),
+        Sample((_x(rng, dt, (0, 1)), _x(rng, dt, (2,))), name="empty")], dtypes=ALL,
+           errors=lambda lib: [lambda: lib.broadcast_tensors(lib.ones(2, 3), lib.ones(4)),
+                               lambda: lib.broadcast_tensors(lib.ones(2, 3), 1.0)]),
     OpInfo("getitem", lambda lib, x, i: x[i], _idx, dtypes=ALL, errors=_getitem_errors),
     OpInfo("setitem", _setitem, _set, dtypes=ALL, errors=_set_errors),
     OpInfo("index_put", lambda lib, x, i, v, acc: lib.index_put(x, i, v, accumulate=acc), _index_put, dtypes=ALL,

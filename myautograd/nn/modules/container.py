@@ -7,7 +7,9 @@ from itertools import chain, islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
-from .module import Module, _addindent
+from .module import Module, _addindent, _global_forward_hooks, _global_forward_pre_hooks
+
+_call_impl = Module._call_impl
 
 
 def _abs_index(idx, n):
@@ -78,8 +80,16 @@ class Sequential(Module):
         return v
 
     def forward(self, input):
+        # A child whose call would go straight to its forward (Module's __call__, no hooks of its
+        # own, no global hooks) has its forward run directly: one Python call per layer, not two.
+        direct = not (_global_forward_pre_hooks or _global_forward_hooks)
         for m in self._modules.values():
-            input = m(input)
+            d = m.__dict__
+            if direct and type(m).__call__ is _call_impl and not (
+                    d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]):
+                input = m.forward(input)
+            else:
+                input = m(input)
         return input
 
     def append(self, module):

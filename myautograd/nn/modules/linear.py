@@ -36,6 +36,15 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        # `self.weight` reaches Module.__getattr__ only after CPython (3.11) has built and dropped
+        # an AttributeError: ~1.4 us per access. For a plain Linear whose weight and bias are
+        # registered parameters (the class has no such attributes and __setattr__ keeps them
+        # out of __dict__), reading _parameters gives the same objects; anything else (a
+        # subclass, a parametrization, a deleted or reassigned weight) takes the ordinary lookup.
+        d = self.__dict__
+        p = d["_parameters"]
+        if type(self) is Linear and "weight" in p and "bias" in p and "weight" not in d and "bias" not in d:
+            return F.linear(input, p["weight"], p["bias"])
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):

@@ -31,6 +31,27 @@ def _join(prefix, name):
     return prefix + ("." if prefix else "") + name
 
 
+# Global forward hooks (torch.nn.modules.module.register_module_forward_[pre_]hook): run on every
+# module's call, before the module's own hooks.
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+
+
+def register_module_forward_pre_hook(hook):
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    handle = RemovableHandle(_global_forward_hooks)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    return handle
+
+
 class Module(_StateDictMixin):
     _version = 1
     training: bool
@@ -59,9 +80,10 @@ class Module(_StateDictMixin):
     # ---- calling and hooks
     def _call_impl(self, *args, **kwargs):
         d = self.__dict__
-        if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"]):
+        if not (d["_forward_pre_hooks"] or d["_forward_hooks"] or d["_backward_hooks"] or _global_forward_pre_hooks
+                or _global_forward_hooks):
             return self.forward(*args, **kwargs)
-        for hid, hook in list(d["_forward_pre_hooks"].items()):
+        for hid, hook in (*_global_forward_pre_hooks.items(), *d["_forward_pre_hooks"].items()):
             if hid in d["_forward_pre_hooks_with_kwargs"]:
                 r = hook(self, args, kwargs)
                 if r is not None:
@@ -78,8 +100,8 @@ class Module(_StateDictMixin):
             out = call_with_backward_hooks(self, args, kwargs)
         else:
             out = self.forward(*args, **kwargs)
-        for hid, hook in list(d["_forward_hooks"].items()):
-            if hid in d["_forward_hooks_with_kwargs"]:
+        for hid, hook in (*_global_forward_hooks.items(), *d["_forward_hooks"].items()):
+            if hid in d["_forward_hooks_with_kwargs"] or hid in _global_forward_hooks_with_kwargs:
                 r = hook(self, args, kwargs, out)
             else:
                 r = hook(self, args, out)
