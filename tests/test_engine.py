@@ -479,3 +479,23 @@ def test_backward_create_graph_warns_once_like_torch():
                           text=True, check=True).stdout for lib in ("torch", "myautograd")]
     assert "create_graph=True" in out[0]
     assert out[1] == out[0]
+
+
+# A leaf's first gradient in a create_graph backward is torch's clone_obey_contract, recorded:
+# a copy in the leaf's layout (grad_fn CopyBackwards) when that layout is dense and
+# non-overlapping, else a contiguous clone (CloneBackward0); the second derivative flows
+# through it.
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided"])
+def test_create_graph_first_grad_is_a_recorded_copy_in_the_leafs_layout(layout):
+    def run(lib):
+        base = lib.tensor(np.random.default_rng(3).standard_normal((4, 3)))
+        leaf = {"contiguous": base, "transposed": base.t(), "strided": base[:, :2].t()}[layout]
+        leaf = leaf.detach().requires_grad_() if layout == "contiguous" else leaf.requires_grad_()
+        (leaf * leaf * leaf).sum().backward(create_graph=True)
+        g = leaf.grad
+        second, = lib.autograd.grad((g * g).sum(), leaf)
+        return type(g.grad_fn).__name__, g.stride(), g.detach().numpy(), second.numpy()
+    t, m = run(torch), run(mag)
+    assert m[:2] == t[:2]
+    np.testing.assert_allclose(m[2], t[2], rtol=1e-12)
+    np.testing.assert_allclose(m[3], t[3], rtol=1e-12)

@@ -181,6 +181,30 @@ def test_matmul_input_grads_side_by_side_match_one_thread_and_torch(threads, dty
         np.testing.assert_allclose(x, y, rtol=tol, atol=tol)
 
 
+# torch's mm_mat1_backward / mm_mat2_backward: an input stored column-major (a transposed
+# leaf, e.g. Linear's weight.t()) gets its gradient in that layout, so the leaf's .grad has
+# torch's strides (and is taken without a copy); values as torch's.
+@pytest.mark.parametrize("op,alpha", [("mm", 1), ("addmm", 1), ("addmm", 1.5)])
+@pytest.mark.parametrize("transposed", ["", "a", "b", "ab"])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_matmul_input_grads_take_the_inputs_layout_like_torch(op, alpha, transposed, create_graph):
+    def grads(lib, seed):
+        gen = np.random.default_rng(seed)
+        def leaf(*shape):
+            return lib.tensor(gen.standard_normal(shape)).requires_grad_()
+        big_a, big_b = leaf(6, 4), leaf(5, 6)
+        a = big_a.t() if "a" in transposed else leaf(4, 6)
+        b = big_b.t() if "b" in transposed else leaf(6, 5)
+        up = lib.tensor(gen.standard_normal((4, 5)))
+        out = lib.mm(a, b) if op == "mm" else lib.addmm(lib.tensor(gen.standard_normal((4, 5))), a, b, alpha=alpha)
+        out.backward(up, create_graph=create_graph)
+        leaves = (big_a if "a" in transposed else a, big_b if "b" in transposed else b)
+        return [(x.grad.stride(), x.grad.detach().numpy()) for x in leaves]
+    for (ts, tv), (ms, mv) in zip(grads(torch, 5), grads(mag, 5)):
+        assert ms == ts
+        np.testing.assert_allclose(mv, tv, rtol=1e-12, atol=1e-12)
+
+
 def test_large_blocks_reused_after_free_hold_new_values():
     # freed large storages are cached and handed out again: a new tensor must not see stale
     # state through its own API (values are whatever the op writes), and bytes in use return

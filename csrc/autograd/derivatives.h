@@ -62,6 +62,8 @@ MAG_FORMULA(bmm);
 MAG_FORMULA(mv);
 MAG_FORMULA(dot);
 MAG_FORMULA(addmm);
+// at recording: the inputs' layouts mm/addmm's backward needs (torch saves their strides)
+void save_mm_layouts(FnNode& n, const Tensor& mat1, const Tensor& mat2);
 // derivatives_nn.cpp (losses, activations, normalisation, embedding)
 MAG_FORMULA(mse_loss);
 MAG_FORMULA(nll_loss);

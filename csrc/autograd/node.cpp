@@ -225,8 +225,9 @@ void accumulate_into_grad(const Tensor& variable, const Tensor& new_grad) {
   KeepGil serialized;  // another thread's backward may be accumulating into the same .grad
   auto& ex = variable.impl()->ext();
   if (!ex.grad) {
-    if (GradMode::is_enabled()) {
-      ex.grad = new_grad.ptr();
+    if (GradMode::is_enabled()) {  // create_graph: a recorded copy in the leaf's layout
+      extern Tensor ag_clone_obey_contract(const Tensor& g, const Tensor& variable);
+      ex.grad = ag_clone_obey_contract(new_grad, variable).ptr();
     } else if (stealable(new_grad)) {
       ex.grad = new_grad.ptr();
     } else {

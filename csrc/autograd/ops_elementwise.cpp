@@ -75,8 +75,6 @@ Tensor mul_scalar(const Tensor& a, double s) { return mul(a, native::wrapped_sca
 Tensor add_scalar(const Tensor& a, double s) { return add(a, native::wrapped_scalar(Scalar::from_double(s))); }
 Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
 
-Tensor ag_add_for_accumulate_impl(const Tensor& a, const Tensor& b) { return add(a, b); }
-
 Tensor pow_scalar(const Tensor& a, Scalar e) {
   Tensor out = native::pow_scalar(a, e);
   if (needs({&a})) {
@@ -405,5 +403,36 @@ void inplace_masked_fill(const Tensor& self, const Tensor& mask, const Tensor& v
 }  // namespace ag
 
 Tensor ag_add_for_accumulate(const Tensor& a, const Tensor& b) { return ag::add(a, b); }
+
+// c10's is_non_overlapping_and_dense: some permutation of the dims is contiguous
+static bool non_overlapping_and_dense(const Tensor& t) {
+  int64_t d = t.dim();
+  std::vector<int64_t> perm(d);
+  for (int64_t i = 0; i < d; ++i) perm[i] = i;
+  const Shape &sz = t.sizes(), &st = t.strides();
+  std::sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
+    if (sz[a] < 2) return false;  // size-1 dims last: their strides do not matter
+    if (sz[b] < 2) return true;
+    return st[a] < st[b];
+  });
+  int64_t expected = 1;
+  for (int64_t i : perm) {
+    if (sz[i] < 2) return true;
+    if (st[i] != expected) return false;
+    expected *= sz[i];
+  }
+  return true;
+}
+
+// The first gradient of a leaf during a create_graph backward: torch's clone_obey_contract,
+// recorded. A new tensor with the leaf's strides (when dense and non-overlapping) filled by
+// copy_ (so .grad's grad_fn is CopyBackwards), else a contiguous clone (CloneBackward0).
+Tensor ag_clone_obey_contract(const Tensor& g, const Tensor& variable) {
+  if (!non_overlapping_and_dense(variable)) return ag::clone(g);
+  Tensor base = empty(Shape{variable.numel()}, g.dtype(), g.device());
+  Tensor fresh = make_view(base, variable.sizes(), variable.strides(), 0);
+  ag::inplace_copy(fresh, g);
+  return fresh;
+}
 
 }  // namespace mag

@@ -10,18 +10,20 @@ namespace ag {
 
 static bool needs(std::initializer_list<const Tensor*> ts) { return compute_requires_grad(ts); }
 
-static Tensor record2(Tensor out, const char* name, FnNode::Formula f, const Tensor& a, const Tensor& b) {
+static Tensor record2(Tensor out, const char* name, FnNode::Formula f, const Tensor& a, const Tensor& b,
+                      bool mm_layouts = false) {
   if (needs({&a, &b})) {
     auto n = make_fn_node(name, f, {&a, &b});
     n->saved.resize(2);
     if (n->needs_grad(1)) n->saved[0].save(a, false);
     if (n->needs_grad(0)) n->saved[1].save(b, false);
+    if (mm_layouts) deriv::save_mm_layouts(*n, a, b);
     set_history(out, n);
   }
   return out;
 }
 
-Tensor mm(const Tensor& a, const Tensor& b) { return record2(native::mm(a, b), "MmBackward0", deriv::mm_bw, a, b); }
+Tensor mm(const Tensor& a, const Tensor& b) { return record2(native::mm(a, b), "MmBackward0", deriv::mm_bw, a, b, true); }
 Tensor bmm(const Tensor& a, const Tensor& b) { return record2(native::bmm(a, b), "BmmBackward0", deriv::bmm_bw, a, b); }
 Tensor mv(const Tensor& a, const Tensor& v) { return record2(native::mv(a, v), "MvBackward0", deriv::mv_bw, a, v); }
 Tensor dot(const Tensor& a, const Tensor& b) { return record2(native::dot(a, b), "DotBackward0", deriv::dot_bw, a, b); }
@@ -50,6 +52,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, Scalar beta, 
     n->saved.resize(2);
     if (n->needs_grad(2)) n->saved[0].save(a, false);
     if (n->needs_grad(1)) n->saved[1].save(b, false);
+    deriv::save_mm_layouts(*n, a, b);
     set_history(out, n);
   }
   return out;
