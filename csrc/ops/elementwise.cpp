@@ -103,9 +103,14 @@ Tensor scalar_tensor(Scalar s, DType dtype, Device device) {
   return t;
 }
 
+// A Python number as a CPU 0-dim tensor (Float64, Int64 or Bool), written in place: backward
+// formulas make several per node, a kernel-table fill costs more than the allocation.
 Tensor wrapped_scalar(Scalar s) {
   DType d = s.kind == Scalar::Float ? DType::Float64 : (s.kind == Scalar::Bool ? DType::Bool : DType::Int64);
-  Tensor t = scalar_tensor(s, d);
+  Tensor t = empty(Shape(), d, Device());
+  if (s.kind == Scalar::Float) *t.data_as<double>() = s.d;
+  else if (s.kind == Scalar::Bool) *t.data_as<bool>() = s.i != 0;
+  else *t.data_as<int64_t>() = s.i;
   t.impl()->is_wrapped_number = true;
   return t;
 }
