@@ -168,6 +168,8 @@ TensorList pow_scalar_bw(FnNode& n, const TensorList& g) {
   double e = n.scalars[0].to_double();
   if (e == 0.0) return {native::zeros_like(g[0])};
   Tensor x = n.sv(0);
+  // x ** 1 is an exact copy of x: skipped unless recorded (create_graph keeps torch's node)
+  if (e - 1.0 == 1.0 && !GradMode::is_enabled()) return {mul(g[0], mul(x, native::wrapped_scalar(n.scalars[0])))};
   Tensor p = e - 1.0 == 1.0 ? ag::pow_scalar(x, Scalar::from_int(1)) : ag::pow_scalar(x, n.scalars[0].kind == Scalar::Float ? Scalar::from_double(e - 1) : Scalar::from_int((int64_t)e - 1));
   return {mul(g[0], mul(p, native::wrapped_scalar(n.scalars[0])))};
 }
