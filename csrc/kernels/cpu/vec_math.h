@@ -52,11 +52,10 @@ inline double exp_d(double x) {
 inline float as_float(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 inline uint32_t as_u32(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
 
-inline float expf_(float x) {
-  x = x < -104.0f ? -104.0f : x;  // exp(-104) rounds to 0, exp(89) to inf; NaN passes both
-  x = x > 89.0f ? 89.0f : x;
+// exp(x) = 2^k y for x in [-104, 89]: returns y (in [0.70, 1.42]) and ks, whose low bits hold k
+inline float exp_reduced(float x, float& ks) {
   const float shift = 0x1.8p23f;  // adding it rounds |t| < 2^22 to an integer in the low bits
-  float ks = x * 0x1.715476p+0f + shift;  // x log2(e)
+  ks = x * 0x1.715476p+0f + shift;  // x log2(e)
   float k = ks - shift;
   float a = x - k * 0x1.62e4p-1f;          // exact
   float b = k * 0x1.7f7d1cp-20f;           // k (ln2 - L1)
@@ -72,16 +71,35 @@ inline float expf_(float x) {
   float t = rh * rh * q + (rl + rl * rh);
   float hi = 1.0f + rh;
   float lo = (1.0f - hi) + rh;             // exact: |rh| < 1
-  float y = hi + (lo + t);
-  int32_t ki = (int32_t)(as_u32(ks) - as_u32(shift));
+  return hi + (lo + t);
+}
+
+inline float expf_(float x) {
+  x = x < -104.0f ? -104.0f : x;  // exp(-104) rounds to 0, exp(89) to inf; NaN passes both
+  x = x > 89.0f ? 89.0f : x;
+  float ks;
+  float y = exp_reduced(x, ks);
+  int32_t ki = (int32_t)(as_u32(ks) - as_u32(0x1.8p23f));
   int32_t k1 = ki >> 1;                    // 2^k = 2^k1 2^(k - k1), both normal floats
   float s1 = as_float((uint32_t)(k1 + 127) << 23);
   float s2 = as_float((uint32_t)(ki - k1 + 127) << 23);
   return y * s1 * s2;
 }
 
-// torch's vectorised sigmoid is 1 / (1 + exp(-x)) in float; same formula, our exp
-inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf_(-x)); }
+// torch's vectorised sigmoid: 1 / (1 + exp(-x)) in float. Bit for bit that formula on expf_,
+// with a cheaper 2^k: below -87, exp(-x) < 2^-125 and 1 + exp(-x) rounds to 1 whatever its
+// value, so -x is clamped there, k - 1 stays in [-127, 127] and e = 2y 2^(k-1) needs one
+// factor (2^-127 becomes 0: still 1 + e = 1). ks's bits are 0x4B400000 + k; the shift by 23
+// drops everything above the exponent field.
+inline float sigmoidf_(float x) {
+  float m = -x;
+  m = m < -87.0f ? -87.0f : m;
+  m = m > 89.0f ? 89.0f : m;
+  float ks;
+  float y = exp_reduced(m, ks);
+  float e = (y + y) * as_float((as_u32(ks) + 126u) << 23);
+  return 1.0f / (1.0f + e);
+}
 
 // tanh(|x|) = (e - 1) / (e + 1), e = exp(2|x|); a - a^3/3 below 1e-4 (no cancellation)
 inline float tanhf_(float xf) {
