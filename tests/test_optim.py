@@ -397,12 +397,10 @@ def test_real_model_training():
 ADAM_CONFIGS = [c for c in CONFIGS if c[0] in ("Adam", "AdamW")]
 
 
-@pytest.mark.parametrize("name,kw", ADAM_CONFIGS, ids=[i for i in IDS if i.startswith("Adam")])
-def test_adam_native_and_fallback_layouts_bit_exact(name, kw, exact_sqrt):
-    """A group mixing what the native step takes (contiguous float32) with what it leaves to the
-    per-tensor path (a transposed parameter, a float64 one, a non-contiguous grad): every
-    parameter follows torch bit for bit, and so does a differentiable=False vs True pair."""
-    rng = np.random.default_rng(5)
+def _mixed_layout_params(seed):
+    """Parameters a fused native step takes (contiguous float32/float64) beside one it leaves to
+    the per-tensor path (a transposed float32): the generator, torch's and ours."""
+    rng = np.random.default_rng(seed)
     a = rng.standard_normal((4, 6)).astype(np.float32)
     b = rng.standard_normal((5,)).astype(np.float64)
     c = rng.standard_normal((3, 4)).astype(np.float32)
@@ -410,6 +408,15 @@ def test_adam_native_and_fallback_layouts_bit_exact(name, kw, exact_sqrt):
           torch.nn.Parameter(torch.tensor(c))]
     mp = [mag.nn.Parameter(M(a).t()), mag.nn.Parameter(M(b)), mag.nn.Parameter(M(c))]
     assert not mp[0].is_contiguous()
+    return rng, tp, mp
+
+
+@pytest.mark.parametrize("name,kw", ADAM_CONFIGS, ids=[i for i in IDS if i.startswith("Adam")])
+def test_adam_native_and_fallback_layouts_bit_exact(name, kw, exact_sqrt):
+    """A group mixing what the native step takes (contiguous float32) with what it leaves to the
+    per-tensor path (a transposed parameter, a float64 one, a non-contiguous grad): every
+    parameter follows torch bit for bit, and so does a differentiable=False vs True pair."""
+    rng, tp, mp = _mixed_layout_params(5)
     to = getattr(torch.optim, name)(tp, **kw)
     mo = getattr(mag.optim, name)(mp, **kw)
     for step in range(40):
@@ -465,14 +472,7 @@ def test_sgd_native_and_fallback_layouts_bit_exact(name, kw):
     parameter's memory): every parameter follows torch bit for bit, and the momentum buffers
     in the state_dict too. (float16 parameters also take the per-tensor path; the core's
     float16 add/mul round differently from torch's today, so they are not compared here.)"""
-    rng = np.random.default_rng(9)
-    a = rng.standard_normal((4, 6)).astype(np.float32)
-    b = rng.standard_normal((5,)).astype(np.float64)
-    c = rng.standard_normal((3, 4)).astype(np.float32)
-    tp = [torch.nn.Parameter(torch.tensor(a).t()), torch.nn.Parameter(torch.tensor(b)),
-          torch.nn.Parameter(torch.tensor(c))]
-    mp = [mag.nn.Parameter(M(a).t()), mag.nn.Parameter(M(b)), mag.nn.Parameter(M(c))]
-    assert not mp[0].is_contiguous()
+    rng, tp, mp = _mixed_layout_params(9)
     to, mo = torch.optim.SGD(tp, **kw), mag.optim.SGD(mp, **kw)
     for step in range(30):
         for i, (t, m_) in enumerate(zip(tp, mp)):
