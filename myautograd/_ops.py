@@ -553,21 +553,6 @@ _TensorBase = _C.TensorBase
 _HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: classes defined in Python
 
 
-def _infer_size(a, b):
-    """ATen's infer_size: the broadcast of two tensor shapes, trailing dimensions first."""
-    n = builtins.max(len(a), len(b))
-    a = (1,) * (n - len(a)) + tuple(a)
-    b = (1,) * (n - len(b)) + tuple(b)
-    out = [0] * n
-    for i in range(n - 1, -1, -1):
-        da, db = a[i], b[i]
-        if da != db and da != 1 and db != 1:
-            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
-                               f"at non-singleton dimension {i}")
-        out[i] = db if da == 1 else da
-    return tuple(out)
-
-
 def _type_name(obj):
     """Py_TYPE(obj)->tp_name, as torch's argument errors print it (module-qualified for
     extension types such as numpy.ndarray, bare for builtins and Python classes)."""
@@ -589,7 +574,7 @@ def broadcast_tensors(*tensors):
     for i, t in enumerate(tensors):
         if not isinstance(t, _TensorBase):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_type_name(t)}")
-        shape = tuple(t.shape) if shape is None else _infer_size(shape, t.shape)
+        shape = t.shape if shape is None else _C._infer_size(shape, t.shape)
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 

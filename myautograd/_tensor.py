@@ -17,11 +17,6 @@ def _shape_arg(args):
     return list(args)
 
 
-def _broadcast_pair(a, b):
-    s = _ops.broadcast_shapes(a.shape, b.shape)
-    return a.expand(s), b.expand(s)
-
-
 def _index_tensor_of(obj):
     from ._creation import tensor
     return obj if isinstance(obj, _C.TensorBase) else tensor(obj)

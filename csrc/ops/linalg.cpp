@@ -35,21 +35,15 @@ Tensor mm(const Tensor& a, const Tensor& b) {
 }
 
 std::pair<Tensor, Tensor> mm_pair(const Tensor& a1, const Tensor& b1, const Tensor& a2, const Tensor& b2) {
-  const KernelTable& k = kernels_for(a1.device());
-  if (!k.bmm_pair || a2.device() != a1.device()) return {mm(a1, b1), mm(a2, b2)};
   check_mm(a1, b1);
   check_mm(a2, b2);
+  const KernelTable& k = kernels_for(a1.device());
+  if (!k.bmm_pair || a2.device() != a1.device() || a1.sizes()[1] == 0 || a2.sizes()[1] == 0)
+    return {mm(a1, b1), mm(a2, b2)};
   Tensor o1 = empty(Shape{a1.sizes()[0], b1.sizes()[1]}, a1.dtype(), a1.device());
   Tensor o2 = empty(Shape{a2.sizes()[0], b2.sizes()[1]}, a2.dtype(), a2.device());
-  if (a1.sizes()[1] == 0) fill_(o1, Scalar::from_int(0));
-  if (a2.sizes()[1] == 0) fill_(o2, Scalar::from_int(0));
-  if (a1.sizes()[1] == 0 || a2.sizes()[1] == 0) {
-    if (a1.sizes()[1] != 0) k.bmm(unsqueeze(o1, 0), unsqueeze(a1, 0), unsqueeze(b1, 0));
-    if (a2.sizes()[1] != 0) k.bmm(unsqueeze(o2, 0), unsqueeze(a2, 0), unsqueeze(b2, 0));
-  } else {
-    k.bmm_pair(unsqueeze(o1, 0), unsqueeze(a1, 0), unsqueeze(b1, 0), unsqueeze(o2, 0), unsqueeze(a2, 0),
-               unsqueeze(b2, 0));
-  }
+  k.bmm_pair(unsqueeze(o1, 0), unsqueeze(a1, 0), unsqueeze(b1, 0), unsqueeze(o2, 0), unsqueeze(a2, 0),
+             unsqueeze(b2, 0));
   return {o1, o2};
 }
 

@@ -152,6 +152,9 @@ FN(f_transpose) { A; Tensor x; int64_t d0, d1; if (!a.check(3, "_transpose") || 
 FN(f_t) { A; Tensor x; if (!a.check(1, "_t") || !T(a[0], x)) return nullptr; MAG_TRY return wrap(ag::t(x)); MAG_CATCH(nullptr) }
 FN(f_expand) { A; Tensor x; std::vector<int64_t> d; if (!a.check(2, "_expand") || !T(a[0], x) || !to_int_list(a[1], d)) return nullptr;
   MAG_TRY return wrap(ag::expand(x, d)); MAG_CATCH(nullptr) }
+// ATen's infer_size: the broadcast of two shapes, with its error text (native::broadcast_shapes)
+FN(f_infer_size) { A; Shape x, y; if (!a.check(2, "_infer_size") || !to_shape(a[0], x) || !to_shape(a[1], y)) return nullptr;
+  MAG_TRY return size_to_py(native::broadcast_shapes(x, y)); MAG_CATCH(nullptr) }
 FN(f_squeeze) { A; Tensor x; std::vector<int64_t> d; bool has; if (!a.check(2, "_squeeze") || !T(a[0], x) || !OptDims(a[1], d, has)) return nullptr;
   MAG_TRY return wrap(ag::squeeze(x, has ? std::optional<std::vector<int64_t>>(d) : std::nullopt)); MAG_CATCH(nullptr) }
 FN(f_unsqueeze) { A; Tensor x; int64_t d; if (!a.check(2, "_unsqueeze") || !T(a[0], x) || !I(a[1], d)) return nullptr;
@@ -637,7 +640,7 @@ PyMethodDef function_defs[] = {
     DEF("_max_dim", f_max_dim), DEF("_argmax", f_argmax), DEF("_all_any", f_all_any), DEF("_var", f_var),
     DEF("_norm", f_norm), DEF("_logsumexp", f_logsumexp), DEF("_softmax", f_softmax), DEF("_cumsum", f_cumsum),
     DEF("_view", f_view), DEF("_reshape", f_reshape), DEF("_permute", f_permute), DEF("_transpose", f_transpose),
-    DEF("_t", f_t), DEF("_expand", f_expand), DEF("_squeeze", f_squeeze), DEF("_unsqueeze", f_unsqueeze),
+    DEF("_t", f_t), DEF("_expand", f_expand), DEF("_infer_size", f_infer_size), DEF("_squeeze", f_squeeze), DEF("_unsqueeze", f_unsqueeze),
     DEF("_select", f_select), DEF("_slice", f_slice), DEF("_as_strided", f_as_strided), DEF("_clone", f_clone),
     DEF("_contiguous", f_contiguous), DEF("_to_dtype", f_to_dtype), DEF("_detach", f_detach), DEF("_unbind", f_unbind),
     DEF("_split", f_split), DEF("_cat", f_cat), DEF("_stack", f_stack), DEF("_index_select", f_index_select),

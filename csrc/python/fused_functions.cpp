@@ -57,6 +57,18 @@ bool flag(PyObject* o, bool& v) {
   return true;
 }
 
+// The indices a fused optimizer step left to its Python caller, as a list of ints.
+PyObject* index_list(const std::vector<int64_t>& idx) {
+  PyObject* out = PyList_New((Py_ssize_t)idx.size());
+  if (!out) return nullptr;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    PyObject* v = PyLong_FromLongLong(idx[i]);
+    if (!v) { Py_DECREF(out); return nullptr; }
+    PyList_SET_ITEM(out, (Py_ssize_t)i, v);
+  }
+  return out;
+}
+
 // _adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs or None, steps, lr, beta1,
 // beta2, eps, weight_decay, amsgrad, maximize, decoupled) -> [indices it left to the caller]
 PyObject* f_adam_step(PyObject*, PyObject* const* a, Py_ssize_t n) {
@@ -73,10 +85,7 @@ PyObject* f_adam_step(PyObject*, PyObject* const* a, Py_ssize_t n) {
   for (const TensorList* l : {&ps, &ms, &vs, &mxs, &steps})
     for (const Tensor& t : *l) check_inplace(t);
   std::vector<int64_t> left = native::adam_step(ps, gs, ms, vs, mxs, steps, h);
-  PyObject* out = PyList_New((Py_ssize_t)left.size());
-  if (!out) return nullptr;
-  for (size_t i = 0; i < left.size(); ++i) PyList_SET_ITEM(out, (Py_ssize_t)i, PyLong_FromLongLong(left[i]));
-  return out;
+  return index_list(left);
   MAG_CATCH(nullptr)
 }
 
@@ -114,10 +123,7 @@ PyObject* f_sgd_step(PyObject*, PyObject* const* a, Py_ssize_t n) {
     PyObject* b = wrap(bufs[i]);
     if (!b || PyList_SetItem(py_bufs, (Py_ssize_t)i, b) < 0) return nullptr;
   }
-  PyObject* out = PyList_New((Py_ssize_t)left.size());
-  if (!out) return nullptr;
-  for (size_t i = 0; i < left.size(); ++i) PyList_SET_ITEM(out, (Py_ssize_t)i, PyLong_FromLongLong(left[i]));
-  return out;
+  return index_list(left);
   MAG_CATCH(nullptr)
 }
 

@@ -77,6 +77,19 @@ static Tensor blas_operand(const Tensor& x) {
   return c;
 }
 
+// Row-major C = alpha * op(A) @ op(B) + beta * C on raw contiguous float/double buffers, for
+// kernels that loop over GEMMs themselves (the fused RNN layer). beta = 0 ignores C's contents.
+template <typename T>
+static void gemm_blas(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t lda,
+                      const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>)
+    g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
+            b, (int)ldb, beta, c, (int)ldc);
+  else
+    g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
+            b, (int)ldb, beta, c, (int)ldc);
+}
+
 // One matrix of a batch that BLAS can compute in place (layouts checked): raw pointers only,
 // so it may run on pool threads (Note [single-threaded reference counts], core/rc.h).
 template <typename T>
@@ -84,24 +97,24 @@ struct BlasProduct {
   T* c; const T* a; const T* b;
   bool ta, tb;
   int64_t lda, ldb, ldc, a_row_stride, M, N, K;
+  int64_t c_batch, a_batch, b_batch;  // strides between the matrices of a batch
   // C[m0:m1] = A[m0:m1] @ B
   void rows(int64_t m0, int64_t m1) const {
-    const T* a0 = a + m0 * a_row_stride;
-    T* c0 = c + m0 * ldc;
-    if constexpr (std::is_same_v<T, float>)
-      g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)(m1 - m0), (int)N, (int)K, 1.0f,
-              a0, (int)lda, b, (int)ldb, 0.0f, c0, (int)ldc);
-    else
-      g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)(m1 - m0), (int)N, (int)K, 1.0,
-              a0, (int)lda, b, (int)ldb, 0.0, c0, (int)ldc);
+    gemm_blas<T>(ta, tb, m1 - m0, N, K, T(1), a + m0 * a_row_stride, lda, b, ldb, T(0), c + m0 * ldc, ldc);
+  }
+  // the same product for batch entry i (same layouts)
+  BlasProduct entry(int64_t i) const {
+    BlasProduct q = *this;
+    q.c += i * c_batch; q.a += i * a_batch; q.b += i * b_batch;
+    return q;
   }
   int64_t work() const { return M * N * K; }
 };
 
-// The product of batch entry i through BLAS, or false when a layout does not allow it (then
-// the reference loop runs). a and b have been through blas_operand.
+// Batch entry 0's product through BLAS, or false when a layout does not allow it (then the
+// reference loop runs). a and b have been through blas_operand.
 template <typename T>
-static bool blas_product(const Tensor& c, const Tensor& a, const Tensor& b, int64_t i, BlasProduct<T>& p) {
+static bool blas_product(const Tensor& c, const Tensor& a, const Tensor& b, BlasProduct<T>& p) {
   bool tc;
   p.M = a.sizes()[1]; p.K = a.sizes()[2]; p.N = b.sizes()[2];
   if (p.K <= 0 || !blas_layout(p.M, p.K, a.strides()[1], a.strides()[2], p.ta, p.lda) ||
@@ -109,9 +122,8 @@ static bool blas_product(const Tensor& c, const Tensor& a, const Tensor& b, int6
       !blas_layout(p.M, p.N, c.strides()[1], c.strides()[2], tc, p.ldc) || tc)
     return false;
   load_blas();
-  p.c = c.data_as<T>() + i * c.strides()[0];
-  p.a = a.data_as<T>() + i * a.strides()[0];
-  p.b = b.data_as<T>() + i * b.strides()[0];
+  p.c = c.data_as<T>(); p.a = a.data_as<T>(); p.b = b.data_as<T>();
+  p.c_batch = c.strides()[0]; p.a_batch = a.strides()[0]; p.b_batch = b.strides()[0];
   p.a_row_stride = a.strides()[1];
   return true;
 }
@@ -143,16 +155,12 @@ static void cpu_bmm(const Tensor& c, const Tensor& a_in, const Tensor& b_in) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       BlasProduct<T> p;
-      if (blas_product<T>(c, a, b, 0, p)) {
-        auto one = [&](int64_t i) { BlasProduct<T> q = p; blas_product<T>(c, a, b, i, q); return q; };
+      if (blas_product<T>(c, a, b, p)) {
         if (B >= get_num_threads() && B * p.work() >= kParallelGemmWork) {
-          // many matrices: whole products per thread (their BlasProducts made up front:
-          // the chunks only read them)
-          std::vector<BlasProduct<T>> ps;
-          for (int64_t i = 0; i < B; ++i) ps.push_back(one(i));
-          parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) { for (int64_t i = b0; i < b1; ++i) ps[i].rows(0, M); });
+          // many matrices: whole products per thread
+          parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) { for (int64_t i = b0; i < b1; ++i) p.entry(i).rows(0, M); });
         } else {
-          for (int64_t i = 0; i < B; ++i) run_split(one(i));
+          for (int64_t i = 0; i < B; ++i) run_split(p.entry(i));
         }
         return;
       }
@@ -184,7 +192,7 @@ static void cpu_bmm_pair(const Tensor& c1, const Tensor& a1_in, const Tensor& b1
   auto run = [&](auto tag) {
     using T = decltype(tag);
     BlasProduct<T> p[2];
-    if (!blas_product<T>(c1, a1, b1, 0, p[0]) || !blas_product<T>(c2, a2, b2, 0, p[1])) return false;
+    if (!blas_product<T>(c1, a1, b1, p[0]) || !blas_product<T>(c2, a2, b2, p[1])) return false;
     int64_t lo = std::min(p[0].work(), p[1].work()), hi = std::max(p[0].work(), p[1].work());
     if (2 * lo < kParallelGemmWork || hi > 2 * lo) return false;
     parallel_for(0, 2, 1, [&](int64_t i0, int64_t i1) { for (int64_t i = i0; i < i1; ++i) p[i].rows(0, p[i].M); });
@@ -192,19 +200,6 @@ static void cpu_bmm_pair(const Tensor& c1, const Tensor& a1_in, const Tensor& b1
   };
   bool done = dt == DType::Float32 ? run(float()) : run(double());
   if (!done) fallback();
-}
-
-// Row-major C = alpha * op(A) @ op(B) + beta * C on raw contiguous float/double buffers, for
-// kernels that loop over GEMMs themselves (the fused RNN layer). beta = 0 ignores C's contents.
-template <typename T>
-static void gemm_blas(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t lda,
-                      const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
-  if constexpr (std::is_same_v<T, float>)
-    g_sgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
-            b, (int)ldb, beta, c, (int)ldc);
-  else
-    g_dgemm(kRowMajor, ta ? kTrans : kNoTrans, tb ? kTrans : kNoTrans, (int)M, (int)N, (int)K, alpha, a, (int)lda,
-            b, (int)ldb, beta, c, (int)ldc);
 }
 
 // OpenBLAS runs a GEMM on all its threads once M*N*K exceeds 4 * 65536 (its

@@ -38,18 +38,22 @@ _global_forward_hooks = OrderedDict()
 _global_forward_hooks_with_kwargs = OrderedDict()
 
 
-def register_module_forward_pre_hook(hook):
-    handle = RemovableHandle(_global_forward_pre_hooks)
-    _global_forward_pre_hooks[handle.id] = hook
+def _add_hook(store, hook, prepend=False, kw_store=None, with_kwargs=False):
+    handle = RemovableHandle(store)
+    store[handle.id] = hook
+    if with_kwargs:
+        kw_store[handle.id] = True
+    if prepend:
+        store.move_to_end(handle.id, last=False)
     return handle
+
+
+def register_module_forward_pre_hook(hook):
+    return _add_hook(_global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
-    handle = RemovableHandle(_global_forward_hooks)
-    _global_forward_hooks[handle.id] = hook
-    if with_kwargs:
-        _global_forward_hooks_with_kwargs[handle.id] = True
-    return handle
+    return _add_hook(_global_forward_hooks, hook, False, _global_forward_hooks_with_kwargs, with_kwargs)
 
 
 class Module(_StateDictMixin):
@@ -111,23 +115,14 @@ class Module(_StateDictMixin):
 
     __call__ = _call_impl
 
-    def _add_hook(self, store, hook, prepend, kw_store=None, with_kwargs=False):
-        handle = RemovableHandle(store)
-        store[handle.id] = hook
-        if with_kwargs:
-            kw_store[handle.id] = True
-        if prepend:
-            store.move_to_end(handle.id, last=False)
-        return handle
-
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        return self._add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs, with_kwargs)
+        return _add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs, with_kwargs)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        return self._add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs, with_kwargs)
+        return _add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs, with_kwargs)
 
     def register_full_backward_hook(self, hook, prepend=False):
-        return self._add_hook(self._backward_hooks, hook, prepend)
+        return _add_hook(self._backward_hooks, hook, prepend)
 
     # ---- attribute registration
     def __getattr__(self, name):
